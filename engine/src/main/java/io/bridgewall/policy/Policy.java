@@ -1,0 +1,69 @@
+package io.bridgewall.policy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything bridgewall enforces, as plain data: the bridges containers live on, the
+ * destinations they must never reach, and the host's own input policy. Immutable and
+ * validated on construction, so the planner never sees a bad value.
+ */
+public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput) {
+    /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
+    public static final List<Cidr> DEFAULT_BLOCKED = List.of(
+            Cidr.parse("10.0.0.0/8"),
+            Cidr.parse("172.16.0.0/12"),
+            Cidr.parse("192.168.0.0/16"),
+            Cidr.parse("169.254.0.0/16"),
+            Cidr.parse("100.64.0.0/10"),
+            Cidr.parse("fc00::/7"),
+            Cidr.parse("fe80::/10"));
+
+    public Policy {
+        bridges = List.copyOf(bridges);
+        blockedDestinations = List.copyOf(blockedDestinations);
+        if (hostInput == null) {
+            throw new InvalidInputException("host input policy is missing");
+        }
+        Set<InterfaceName> seen = new HashSet<>();
+        for (Bridge bridge : bridges) {
+            if (!seen.add(bridge.name())) {
+                throw new InvalidInputException("bridge " + bridge.name() + " is given twice; give each bridge once");
+            }
+        }
+        rejectOverlappingSubnets(bridges);
+    }
+
+    public static Policy withDefaults(List<Bridge> bridges) {
+        return new Policy(bridges, DEFAULT_BLOCKED, HostInput.defaults());
+    }
+
+    /** Two bridges sharing addresses would make masquerade and isolation ambiguous. O(n log n). */
+    private static void rejectOverlappingSubnets(List<Bridge> bridges) {
+        record Owned(Cidr cidr, Bridge owner) {
+        }
+        List<Owned> all = new ArrayList<>();
+        for (Bridge bridge : bridges) {
+            for (Cidr cidr : bridge.subnets()) {
+                all.add(new Owned(cidr, bridge));
+            }
+        }
+        all.sort(Comparator.comparing(Owned::cidr));
+        // Sorted by first address, an overlap always involves the entry that reaches furthest so far.
+        Owned reach = null;
+        for (Owned current : all) {
+            if (reach != null && reach.cidr().overlaps(current.cidr())) {
+                throw new InvalidInputException("subnet " + current.cidr() + " of bridge " + current.owner().name()
+                        + " overlaps " + reach.cidr() + " of bridge " + reach.owner().name()
+                        + "; each bridge needs its own subnet");
+            }
+            if (reach == null || reach.cidr().family() != current.cidr().family()
+                    || current.cidr().last().compareTo(reach.cidr().last()) > 0) {
+                reach = current;
+            }
+        }
+    }
+}
