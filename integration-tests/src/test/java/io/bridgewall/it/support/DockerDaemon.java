@@ -108,6 +108,8 @@ public final class DockerDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        // Remember containerd and the shims now: once dockerd is gone they are no longer its descendants.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -118,8 +120,8 @@ public final class DockerDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // containerd and shims started by dockerd are its children; none may outlive the test.
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // None of dockerd's helpers may outlive the test.
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         Shell.run("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
         deleteRecursively(dir);
     }
