@@ -1,0 +1,58 @@
+package io.bridgewall.cli;
+
+import io.bridgewall.kernel.Firewall;
+import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.ruleset.RuleSet;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Commit the policy to the kernel in one atomic transaction, replacing table inet bridgewall "
+                + "and nothing else; then read it back and check it.")
+final class ApplyCommand implements Callable<Integer> {
+    @Mixin
+    PolicyOptions policyOptions;
+
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--no-verify", description = "Skip reading the table back after the commit.")
+    boolean noVerify;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        // Everything the user typed is validated before the kernel is touched.
+        RuleSet planned = Planner.plan(policyOptions.policy());
+        PrintWriter out = spec.commandLine().getOut();
+        try (Firewall firewall = Firewall.open(target.netns())) {
+            Firewall.ApplyReport report = firewall.apply(planned);
+            out.printf("applied table %s %s: %d chains, %d rules, %d set elements in one transaction "
+                            + "(%d messages, %d bytes), generation %d -> %d%n",
+                    planned.family().nftName(), planned.table(), planned.chains().size(), planned.ruleCount(),
+                    planned.sets().stream().mapToInt(s -> s.elements().size()).sum(),
+                    report.transaction().messages(), report.transaction().bytes(),
+                    report.generationBefore(), report.generationAfter());
+            if (!noVerify) {
+                Optional<KernelReader.Installed> installed = firewall.installed(planned.table(), planned.family());
+                if (installed.isEmpty() || !installed.get().ruleSet().comparable().equals(planned.comparable())) {
+                    spec.commandLine().getErr().println("bridgewall: read-back differs from the plan: the kernel holds "
+                            + "something else than was sent; run 'bridgewall show' and report this");
+                    return ErrorReporter.RUNTIME_FAILURE;
+                }
+                out.println("verified: the kernel holds exactly the planned table");
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

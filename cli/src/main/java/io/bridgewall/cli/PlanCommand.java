@@ -1,0 +1,47 @@
+package io.bridgewall.cli;
+
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.NftSyntax;
+import io.bridgewall.ruleset.RuleSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Print, in nft syntax, exactly what 'apply' would commit. Touches nothing; "
+                + "'nft -f' of the output commits the same transaction.")
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    PolicyOptions policyOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Policy policy = policyOptions.policy();
+        RuleSet ruleSet = Planner.plan(policy);
+        spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header(policy)));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    static List<String> header(Policy policy) {
+        List<String> lines = new ArrayList<>();
+        lines.add("bridgewall plan: " + policy.bridges().size() + " bridge(s), "
+                + (policy.hostInput().managed() ? "host input managed, open ports " + policy.hostInput().allowedPorts()
+                : "host input left alone"));
+        for (Bridge bridge : policy.bridges()) {
+            lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
+                    + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")
+                    + (bridge.origin().isEmpty() ? "" : " - " + bridge.origin()));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,62 @@
+package io.bridgewall.kernel;
+
+import io.bridgewall.netlink.NetlinkSocket;
+import io.bridgewall.nftnl.NftRequests;
+import io.bridgewall.ruleset.Family;
+import io.bridgewall.ruleset.RuleSet;
+import java.util.Optional;
+
+/**
+ * The kernel side of bridgewall for one network namespace: commit a ruleset, read it back,
+ * remove it. Owns the netlink socket.
+ */
+public final class Firewall implements AutoCloseable {
+    private final NetlinkSocket socket;
+
+    private Firewall(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Talks to the kernel of the named network namespace, or of the caller's when empty. */
+    public static Firewall open(Optional<String> netns) {
+        return new Firewall(NetlinkSocket.open(netns));
+    }
+
+    /**
+     * What an apply did.
+     *
+     * @param generationBefore the ruleset generation before the commit
+     * @param generationAfter  after it: one more when the kernel took it as one transaction
+     *                         and nobody else committed in between
+     */
+    public record ApplyReport(Applier.Transaction transaction, int generationBefore, int generationAfter) {
+    }
+
+    public ApplyReport apply(RuleSet ruleSet) {
+        int before = generation();
+        Applier.Transaction transaction = Applier.apply(socket, ruleSet);
+        return new ApplyReport(transaction, before, generation());
+    }
+
+    public Optional<KernelReader.Installed> installed(String table, Family family) {
+        return KernelReader.read(socket, table, family);
+    }
+
+    /** Removes the table; false when it was not there (nothing is sent then). */
+    public boolean remove(String table, Family family) {
+        if (installed(table, family).isEmpty()) {
+            return false;
+        }
+        Applier.remove(socket, table, family.code(), family.nftName());
+        return true;
+    }
+
+    public int generation() {
+        return NftRequests.generation(socket);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,159 @@
+package io.bridgewall.plan;
+
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Port;
+import io.bridgewall.policy.Protocol;
+import io.bridgewall.ruleset.ByteString;
+import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.Family;
+import io.bridgewall.ruleset.Match;
+import io.bridgewall.ruleset.Match.AddressField;
+import io.bridgewall.ruleset.Match.Direction;
+import io.bridgewall.ruleset.NamedSet;
+import io.bridgewall.ruleset.Rule;
+import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.ruleset.SetElement;
+import io.bridgewall.ruleset.SetType;
+import io.bridgewall.ruleset.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
+ * set, so the number of rules is fixed: 10,000 networks cost set elements, not rules, and
+ * per-packet work does not grow with them.
+ */
+public final class Planner {
+    public static final String TABLE = "bridgewall";
+
+    public static final String BRIDGES = "bridges";
+    public static final String INTERNAL_BRIDGES = "internal_bridges";
+    public static final String BRIDGE_NETS_V4 = "bridge_nets_v4";
+    public static final String BRIDGE_NETS_V6 = "bridge_nets_v6";
+    public static final String MASQ_NETS_V4 = "masquerade_nets_v4";
+    public static final String MASQ_NETS_V6 = "masquerade_nets_v6";
+    public static final String BLOCKED_V4 = "blocked_v4";
+    public static final String BLOCKED_V6 = "blocked_v6";
+    public static final String TCP_PORTS = "host_tcp_ports";
+    public static final String UDP_PORTS = "host_udp_ports";
+    public static final String ICMPV6_TYPES = "host_icmpv6_types";
+
+    /** Neighbour discovery and router advertisements: without them IPv6 on the host stops working. */
+    static final List<Integer> ICMPV6_ESSENTIAL = List.of(134, 135, 136);
+
+    private Planner() {
+    }
+
+    public static RuleSet plan(Policy policy) {
+        List<NamedSet> sets = new ArrayList<>();
+        List<Chain> chains = new ArrayList<>();
+        List<Bridge> bridges = policy.bridges();
+
+        sets.add(interfaces(BRIDGES, bridges));
+        sets.add(interfaces(INTERNAL_BRIDGES, bridges.stream().filter(Bridge::internal).toList()));
+        for (IpFamily family : IpFamily.values()) {
+            sets.add(addresses(family == IpFamily.IPV4 ? BRIDGE_NETS_V4 : BRIDGE_NETS_V6, family, subnets(bridges)));
+            sets.add(addresses(family == IpFamily.IPV4 ? MASQ_NETS_V4 : MASQ_NETS_V6, family,
+                    subnets(bridges.stream().filter(b -> b.masquerade() && !b.internal()).toList())));
+            sets.add(addresses(family == IpFamily.IPV4 ? BLOCKED_V4 : BLOCKED_V6, family,
+                    policy.blockedDestinations().stream().map(c -> new AddressRanges.Noted(c, "")).toList()));
+        }
+        if (policy.hostInput().managed()) {
+            sets.add(ports(TCP_PORTS, policy.hostInput().allowedPorts(), Protocol.TCP));
+            sets.add(ports(UDP_PORTS, policy.hostInput().allowedPorts(), Protocol.UDP));
+            sets.add(new NamedSet(ICMPV6_TYPES, SetType.ICMPV6_TYPE, false, ICMPV6_ESSENTIAL.stream()
+                    .map(t -> SetElement.single(ByteString.of(t.byteValue()), "")).toList()));
+            chains.add(inputChain());
+        }
+        chains.add(forwardChain());
+        chains.add(postroutingChain());
+        return new RuleSet(TABLE, Family.INET, sets, chains);
+    }
+
+    private static Chain inputChain() {
+        return new Chain("input", Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, List.of(
+                rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED))),
+                        accept()),
+                rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.INVALID))), drop()),
+                rule(List.of(new Match.InterfaceIs(Direction.IN, "lo")), accept()),
+                rule(List.of(new Match.Icmpv6TypeInSet(ICMPV6_TYPES)), accept()),
+                rule(List.of(new Match.DestinationPortInSet(Protocol.TCP, TCP_PORTS)), accept()),
+                rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept()),
+                new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy")));
+    }
+
+    private static Chain forwardChain() {
+        Match fromBridge = new Match.InterfaceInSet(Direction.IN, BRIDGES, false);
+        return new Chain("forward", Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
+                countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
+                        "internal network: nothing leaves"),
+                countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
+                        "internal network: nothing enters"),
+                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
+                        "container to private or local IPv4"),
+                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
+                        "container to private or local IPv6"),
+                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BRIDGE_NETS_V4)),
+                        "container to container IPv4"),
+                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BRIDGE_NETS_V6)),
+                        "container to container IPv6")));
+    }
+
+    private static Chain postroutingChain() {
+        Match leavesBridges = new Match.InterfaceInSet(Direction.OUT, BRIDGES, true);
+        return new Chain("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING, 100, Chain.Policy.ACCEPT, List.of(
+                new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV4, AddressField.SOURCE, MASQ_NETS_V4)),
+                        List.of(new Statement.Masquerade()), "containers leaving the host, IPv4"),
+                new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV6, AddressField.SOURCE, MASQ_NETS_V6)),
+                        List.of(new Statement.Masquerade()), "containers leaving the host, IPv6")));
+    }
+
+    private static Rule rule(List<Match> matches, Statement verdict) {
+        return new Rule(matches, List.of(verdict), "");
+    }
+
+    private static Rule countedDrop(List<Match> matches, String comment) {
+        return new Rule(matches, List.of(Statement.Counter.zero(), drop()), comment);
+    }
+
+    private static Statement accept() {
+        return new Statement.Accept();
+    }
+
+    private static Statement drop() {
+        return new Statement.Drop();
+    }
+
+    private static NamedSet interfaces(String name, List<Bridge> bridges) {
+        return new NamedSet(name, SetType.IFNAME, false, bridges.stream()
+                .sorted(java.util.Comparator.comparing(Bridge::name))
+                .map(b -> SetElement.single(ByteString.of(b.name().kernelBytes()), b.origin()))
+                .toList());
+    }
+
+    private static List<AddressRanges.Noted> subnets(List<Bridge> bridges) {
+        List<AddressRanges.Noted> out = new ArrayList<>();
+        for (Bridge bridge : bridges) {
+            for (Cidr subnet : bridge.subnets()) {
+                out.add(new AddressRanges.Noted(subnet, bridge.name().value()));
+            }
+        }
+        return out;
+    }
+
+    private static NamedSet addresses(String name, IpFamily family, List<AddressRanges.Noted> networks) {
+        return new NamedSet(name, family == IpFamily.IPV4 ? SetType.IPV4_ADDR : SetType.IPV6_ADDR, true,
+                AddressRanges.merge(networks, family));
+    }
+
+    private static NamedSet ports(String name, List<Port> ports, Protocol protocol) {
+        return new NamedSet(name, SetType.INET_SERVICE, false, ports.stream()
+                .filter(p -> p.protocol() == protocol)
+                .map(p -> SetElement.single(ByteString.bigEndianU16(p.number()), ""))
+                .toList());
+    }
+}

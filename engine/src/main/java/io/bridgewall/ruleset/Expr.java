@@ -1,0 +1,58 @@
+package io.bridgewall.ruleset;
+
+/**
+ * Kernel expressions, one record per nf_tables expression type we use: what a rule is made
+ * of on the wire. Numbers are the kernel's (linux/netfilter/nf_tables.h).
+ */
+public sealed interface Expr {
+    int REG_1 = 1;
+
+    int META_IIFNAME = 6;
+    int META_OIFNAME = 7;
+    int META_NFPROTO = 15;
+    int META_L4PROTO = 16;
+
+    int PAYLOAD_NETWORK_HEADER = 1;
+    int PAYLOAD_TRANSPORT_HEADER = 2;
+
+    int CMP_EQ = 0;
+    int CMP_NEQ = 1;
+
+    int CT_STATE = 0;
+
+    int LOOKUP_INVERT = 0x1;
+
+    int VERDICT_DROP = 0;
+    int VERDICT_ACCEPT = 1;
+
+    record Meta(int key, int register) implements Expr {
+    }
+
+    record Payload(int base, int offset, int length, int register) implements Expr {
+    }
+
+    record Cmp(int operator, int register, ByteString data) implements Expr {
+    }
+
+    record Bitwise(int sourceRegister, int destinationRegister, ByteString mask, ByteString xor) implements Expr {
+    }
+
+    record Ct(int key, int register) implements Expr {
+    }
+
+    record Lookup(String set, int register, int flags) implements Expr {
+    }
+
+    record Immediate(int verdict) implements Expr {
+    }
+
+    record Counter(long packets, long bytes) implements Expr {
+    }
+
+    record Masquerade() implements Expr {
+    }
+
+    /** An expression bridgewall does not model; read back from someone else's change. */
+    record Unknown(String name) implements Expr {
+    }
+}

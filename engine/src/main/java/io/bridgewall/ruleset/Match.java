@@ -1,0 +1,91 @@
+package io.bridgewall.ruleset;
+
+import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.Protocol;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** A condition of a rule, in the terms nft syntax uses. Compiled to kernel expressions by {@link RuleCompiler}. */
+public sealed interface Match {
+    /** Which interface of the packet a match looks at. */
+    enum Direction {
+        IN("iifname"), OUT("oifname");
+
+        private final String nftKeyword;
+
+        Direction(String nftKeyword) {
+            this.nftKeyword = nftKeyword;
+        }
+
+        public String nftKeyword() {
+            return nftKeyword;
+        }
+    }
+
+    enum AddressField {
+        SOURCE("saddr"), DESTINATION("daddr");
+
+        private final String nftKeyword;
+
+        AddressField(String nftKeyword) {
+            this.nftKeyword = nftKeyword;
+        }
+
+        public String nftKeyword() {
+            return nftKeyword;
+        }
+    }
+
+    /** Connection tracking states with their kernel bits (NF_CT_STATE_*). */
+    enum CtState {
+        INVALID(1, "invalid"), ESTABLISHED(2, "established"), RELATED(4, "related"), NEW(8, "new"),
+        UNTRACKED(64, "untracked");
+
+        private final int bit;
+        private final String nftName;
+
+        CtState(int bit, String nftName) {
+            this.bit = bit;
+            this.nftName = nftName;
+        }
+
+        public int bit() {
+            return bit;
+        }
+
+        public String nftName() {
+            return nftName;
+        }
+    }
+
+    /** {@code iifname @set} or {@code oifname != @set}. */
+    record InterfaceInSet(Direction direction, String set, boolean negated) implements Match {
+    }
+
+    /** {@code iifname "lo"}. */
+    record InterfaceIs(Direction direction, String name) implements Match {
+    }
+
+    /** {@code ip daddr @set} / {@code ip6 saddr @set}. */
+    record AddressInSet(IpFamily family, AddressField field, String set) implements Match {
+    }
+
+    /** {@code ct state established,related}. */
+    record CtStateIn(Set<CtState> states) implements Match {
+        public CtStateIn {
+            states = Set.copyOf(EnumSet.copyOf(states));
+        }
+
+        public int mask() {
+            return states.stream().mapToInt(CtState::bit).reduce(0, (a, b) -> a | b);
+        }
+    }
+
+    /** {@code tcp dport @set}. */
+    record DestinationPortInSet(Protocol protocol, String set) implements Match {
+    }
+
+    /** {@code icmpv6 type @set}. */
+    record Icmpv6TypeInSet(String set) implements Match {
+    }
+}

@@ -1,0 +1,203 @@
+package io.bridgewall.ruleset;
+
+import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.Ipv6Text;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a {@link RuleSet} as nft syntax. The plan text is the same transaction the applier
+ * sends: `nft -f` of it commits exactly what `bridgewall apply` would.
+ */
+public final class NftSyntax {
+    private static final Map<Integer, String> ICMPV6_NAMES = Map.of(
+            1, "destination-unreachable", 2, "packet-too-big", 3, "time-exceeded", 4, "parameter-problem",
+            128, "echo-request", 129, "echo-reply", 133, "nd-router-solicit", 134, "nd-router-advert",
+            135, "nd-neighbor-solicit", 136, "nd-neighbor-advert");
+
+    private final boolean withCounters;
+    private final StringBuilder out = new StringBuilder();
+
+    private NftSyntax(boolean withCounters) {
+        this.withCounters = withCounters;
+    }
+
+    /** The script `apply` is equivalent to: create-or-keep, delete, then define the table afresh. */
+    public static String planScript(RuleSet ruleSet, List<String> header) {
+        NftSyntax syntax = new NftSyntax(false);
+        header.forEach(line -> syntax.out.append("# ").append(sanitize(line)).append('\n'));
+        String id = ruleSet.family().nftName() + " " + ruleSet.table();
+        syntax.out.append("# Replaces table ").append(id).append(" atomically; nothing else on the host is touched.\n");
+        syntax.out.append("table ").append(id).append('\n');
+        syntax.out.append("delete table ").append(id).append('\n');
+        syntax.table(ruleSet);
+        return syntax.out.toString();
+    }
+
+    /** What is installed, with live counter values. */
+    public static String listing(RuleSet ruleSet) {
+        NftSyntax syntax = new NftSyntax(true);
+        syntax.table(ruleSet);
+        return syntax.out.toString();
+    }
+
+    private void table(RuleSet ruleSet) {
+        out.append("table ").append(ruleSet.family().nftName()).append(' ').append(ruleSet.table()).append(" {\n");
+        for (NamedSet set : ruleSet.sets()) {
+            set(set);
+        }
+        for (Chain chain : ruleSet.chains()) {
+            chain(chain);
+        }
+        out.append("}\n");
+    }
+
+    private void set(NamedSet set) {
+        out.append("\tset ").append(set.name()).append(" {\n");
+        out.append("\t\ttype ").append(set.type().nftName()).append('\n');
+        if (set.interval()) {
+            out.append("\t\tflags interval\n");
+        }
+        List<SetElement> elements = set.elements();
+        if (!elements.isEmpty()) {
+            boolean noted = elements.stream().anyMatch(e -> !e.note().isEmpty());
+            out.append("\t\telements = {");
+            for (int i = 0; i < elements.size(); i++) {
+                SetElement element = elements.get(i);
+                boolean last = i == elements.size() - 1;
+                if (noted) {
+                    out.append("\n\t\t\t").append(element(set.type(), element)).append(last ? "" : ",");
+                    if (!element.note().isEmpty()) {
+                        out.append(" # ").append(sanitize(element.note()));
+                    }
+                } else {
+                    out.append(i == 0 ? " " : ", ").append(element(set.type(), element));
+                }
+            }
+            out.append(noted ? "\n\t\t}\n" : " }\n");
+        }
+        out.append("\t}\n\n");
+    }
+
+    private void chain(Chain chain) {
+        out.append("\tchain ").append(chain.name()).append(" {\n");
+        out.append("\t\ttype ").append(chain.type().nftName()).append(" hook ").append(chain.hook().nftName())
+                .append(" priority ").append(chain.priority()).append("; policy ")
+                .append(chain.policy().nftName()).append(";\n");
+        for (Rule rule : chain.rules()) {
+            out.append("\t\t").append(rule(rule)).append('\n');
+        }
+        out.append("\t}\n");
+    }
+
+    /** One rule as nft text, counters without values: for error messages and logs. */
+    public static String ruleText(Rule rule) {
+        return new NftSyntax(false).rule(rule);
+    }
+
+    private String rule(Rule rule) {
+        StringBuilder text = new StringBuilder();
+        for (Match match : rule.matches()) {
+            text.append(match(match)).append(' ');
+        }
+        for (Statement statement : rule.statements()) {
+            text.append(statement(statement)).append(' ');
+        }
+        if (!rule.unparsed().isEmpty()) {
+            text.append("# not made by bridgewall: ").append(rule.unparsed()).append(' ');
+        }
+        if (!rule.comment().isEmpty()) {
+            text.append("comment \"").append(rule.comment().replace("\"", "'")).append("\" ");
+        }
+        return text.toString().strip();
+    }
+
+    private static String match(Match match) {
+        if (match instanceof Match.InterfaceInSet m) {
+            return m.direction().nftKeyword() + (m.negated() ? " != @" : " @") + m.set();
+        } else if (match instanceof Match.InterfaceIs m) {
+            return m.direction().nftKeyword() + " \"" + m.name() + "\"";
+        } else if (match instanceof Match.AddressInSet m) {
+            return (m.family() == IpFamily.IPV4 ? "ip " : "ip6 ") + m.field().nftKeyword() + " @" + m.set();
+        } else if (match instanceof Match.CtStateIn m) {
+            return "ct state " + m.states().stream().sorted().map(Match.CtState::nftName).collect(Collectors.joining(","));
+        } else if (match instanceof Match.DestinationPortInSet m) {
+            return m.protocol().nftName() + " dport @" + m.set();
+        } else if (match instanceof Match.Icmpv6TypeInSet m) {
+            return "icmpv6 type @" + m.set();
+        }
+        throw new IllegalArgumentException("cannot render " + match);
+    }
+
+    private String statement(Statement statement) {
+        if (statement instanceof Statement.Counter c) {
+            return withCounters ? "counter packets " + c.packets() + " bytes " + c.bytes() : "counter";
+        } else if (statement instanceof Statement.Accept) {
+            return "accept";
+        } else if (statement instanceof Statement.Drop) {
+            return "drop";
+        } else if (statement instanceof Statement.Masquerade) {
+            return "masquerade";
+        }
+        throw new IllegalArgumentException("cannot render " + statement);
+    }
+
+    static String element(SetType type, SetElement element) {
+        switch (type) {
+            case IFNAME:
+                byte[] name = element.first().toArray();
+                int end = 0;
+                while (end < name.length && name[end] != 0) {
+                    end++;
+                }
+                return "\"" + new String(name, 0, end, StandardCharsets.UTF_8) + "\"";
+            case INET_SERVICE:
+                return Integer.toString(element.first().bigEndianU16());
+            case ICMPV6_TYPE:
+                return ICMPV6_NAMES.getOrDefault(element.first().byteAt(0), Integer.toString(element.first().byteAt(0)));
+            case IPV4_ADDR:
+                return range(element, IpFamily.IPV4);
+            case IPV6_ADDR:
+                return range(element, IpFamily.IPV6);
+            default:
+                throw new IllegalArgumentException("cannot render elements of " + type);
+        }
+    }
+
+    /** A single address, a CIDR when the range is one, else first-last. */
+    private static String range(SetElement element, IpFamily family) {
+        BigInteger first = new BigInteger(1, element.first().toArray());
+        BigInteger last = new BigInteger(1, element.last().toArray());
+        if (first.equals(last)) {
+            return address(element.first(), family);
+        }
+        BigInteger size = last.subtract(first).add(BigInteger.ONE);
+        if (size.bitCount() == 1 && first.mod(size).signum() == 0) {
+            int prefix = family.bitLength() - (size.bitLength() - 1);
+            return address(element.first(), family) + "/" + prefix;
+        }
+        return address(element.first(), family) + "-" + address(element.last(), family);
+    }
+
+    private static String address(ByteString bytes, IpFamily family) {
+        if (family == IpFamily.IPV6) {
+            return Ipv6Text.compress(bytes.toArray());
+        }
+        try {
+            return InetAddress.getByAddress(bytes.toArray()).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 address: " + bytes, e);
+        }
+    }
+
+    /** Comments are one line of printable text: nothing a name contains can start a new statement. */
+    static String sanitize(String text) {
+        return text.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+}

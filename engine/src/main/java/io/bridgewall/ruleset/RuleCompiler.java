@@ -1,0 +1,104 @@
+package io.bridgewall.ruleset;
+
+import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.Protocol;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a {@link Rule} into the exact kernel expressions `nft` generates for the same text,
+ * dependencies included (an inet table checks `meta nfproto` before reading an IP header).
+ * {@link RuleDecompiler} is its inverse.
+ */
+public final class RuleCompiler {
+    static final int IFNAME_LENGTH = 16;
+    static final int NFPROTO_IPV4 = 2;
+    static final int NFPROTO_IPV6 = 10;
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_UDP = 17;
+    static final int IPPROTO_ICMPV6 = 58;
+
+    private RuleCompiler() {
+    }
+
+    public static List<Expr> compile(Rule rule) {
+        if (!rule.unparsed().isEmpty()) {
+            throw new IllegalArgumentException("a rule read back with unknown expressions cannot be re-sent");
+        }
+        List<Expr> out = new ArrayList<>();
+        rule.matches().forEach(match -> compile(match, out));
+        rule.statements().forEach(statement -> out.add(compile(statement)));
+        return out;
+    }
+
+    private static void compile(Match match, List<Expr> out) {
+        if (match instanceof Match.InterfaceInSet m) {
+            out.add(new Expr.Meta(metaKey(m.direction()), Expr.REG_1));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, m.negated() ? Expr.LOOKUP_INVERT : 0));
+        } else if (match instanceof Match.InterfaceIs m) {
+            out.add(new Expr.Meta(metaKey(m.direction()), Expr.REG_1));
+            out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, interfaceKey(m.name())));
+        } else if (match instanceof Match.AddressInSet m) {
+            requireNfproto(m.family() == IpFamily.IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6, out);
+            out.add(addressPayload(m.family(), m.field()));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
+        } else if (match instanceof Match.CtStateIn m) {
+            out.add(new Expr.Ct(Expr.CT_STATE, Expr.REG_1));
+            out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
+            out.add(new Expr.Cmp(Expr.CMP_NEQ, Expr.REG_1, ByteString.hostU32(0)));
+        } else if (match instanceof Match.DestinationPortInSet m) {
+            requireL4proto(m.protocol() == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP, out);
+            out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
+        } else if (match instanceof Match.Icmpv6TypeInSet m) {
+            requireNfproto(NFPROTO_IPV6, out);
+            requireL4proto(IPPROTO_ICMPV6, out);
+            out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 0, 1, Expr.REG_1));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
+        } else {
+            throw new IllegalArgumentException("no compilation for " + match);
+        }
+    }
+
+    private static Expr compile(Statement statement) {
+        if (statement instanceof Statement.Counter c) {
+            return new Expr.Counter(c.packets(), c.bytes());
+        } else if (statement instanceof Statement.Accept) {
+            return new Expr.Immediate(Expr.VERDICT_ACCEPT);
+        } else if (statement instanceof Statement.Drop) {
+            return new Expr.Immediate(Expr.VERDICT_DROP);
+        } else if (statement instanceof Statement.Masquerade) {
+            return new Expr.Masquerade();
+        }
+        throw new IllegalArgumentException("no compilation for " + statement);
+    }
+
+    static int metaKey(Match.Direction direction) {
+        return direction == Match.Direction.IN ? Expr.META_IIFNAME : Expr.META_OIFNAME;
+    }
+
+    static Expr.Payload addressPayload(IpFamily family, Match.AddressField field) {
+        boolean source = field == Match.AddressField.SOURCE;
+        return family == IpFamily.IPV4
+                ? new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, source ? 12 : 16, 4, Expr.REG_1)
+                : new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, source ? 8 : 24, 16, Expr.REG_1);
+    }
+
+    static ByteString interfaceKey(String name) {
+        byte[] key = new byte[IFNAME_LENGTH];
+        byte[] raw = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(raw, 0, key, 0, Math.min(raw.length, IFNAME_LENGTH - 1));
+        return ByteString.of(key);
+    }
+
+    private static void requireNfproto(int nfproto, List<Expr> out) {
+        out.add(new Expr.Meta(Expr.META_NFPROTO, Expr.REG_1));
+        out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.of((byte) nfproto)));
+    }
+
+    private static void requireL4proto(int protocol, List<Expr> out) {
+        out.add(new Expr.Meta(Expr.META_L4PROTO, Expr.REG_1));
+        out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.of((byte) protocol)));
+    }
+}

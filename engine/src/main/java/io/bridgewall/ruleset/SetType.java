@@ -1,0 +1,49 @@
+package io.bridgewall.ruleset;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Set key types: nft's datatype id (what `nft list` uses to print) and the kernel key length. */
+public enum SetType {
+    IFNAME(41, 16, "ifname", true),
+    IPV4_ADDR(7, 4, "ipv4_addr", false),
+    IPV6_ADDR(8, 16, "ipv6_addr", false),
+    INET_SERVICE(13, 2, "inet_service", false),
+    ICMPV6_TYPE(29, 1, "icmpv6_type", false);
+
+    private final int datatype;
+    private final int keyLength;
+    private final String nftName;
+    private final boolean hostByteOrder;
+
+    SetType(int datatype, int keyLength, String nftName, boolean hostByteOrder) {
+        this.datatype = datatype;
+        this.keyLength = keyLength;
+        this.nftName = nftName;
+        this.hostByteOrder = hostByteOrder;
+    }
+
+    /**
+     * Whether keys are in host byte order (strings) rather than network order. The kernel
+     * does not care, but nft reads it from the set's userdata to print the elements.
+     */
+    public boolean hostByteOrder() {
+        return hostByteOrder;
+    }
+
+    public int datatype() {
+        return datatype;
+    }
+
+    public int keyLength() {
+        return keyLength;
+    }
+
+    public String nftName() {
+        return nftName;
+    }
+
+    public static Optional<SetType> byDatatype(int datatype) {
+        return Arrays.stream(values()).filter(t -> t.datatype == datatype).findFirst();
+    }
+}

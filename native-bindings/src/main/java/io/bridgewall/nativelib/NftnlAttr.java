@@ -1,0 +1,79 @@
+package io.bridgewall.nativelib;
+
+/**
+ * Attribute ids of libnftnl 1.2 (libnftnl/*.h). libnftnl calls abort() on an id it does not
+ * know, so every id passed to {@link LibNftnl} comes from here, never from input.
+ * Note the counter-intuitive starts: NFTNL_TABLE_NAME is 0, expression attributes start at 1.
+ */
+public final class NftnlAttr {
+    private NftnlAttr() {
+    }
+
+    public static final int TABLE_NAME = 0;
+    public static final int TABLE_FAMILY = 1;
+    public static final int TABLE_FLAGS = 2;
+    public static final int TABLE_HANDLE = 4;
+
+    public static final int CHAIN_NAME = 0;
+    public static final int CHAIN_FAMILY = 1;
+    public static final int CHAIN_TABLE = 2;
+    public static final int CHAIN_HOOKNUM = 3;
+    public static final int CHAIN_PRIO = 4;
+    public static final int CHAIN_POLICY = 5;
+    public static final int CHAIN_HANDLE = 9;
+    public static final int CHAIN_TYPE = 10;
+
+    public static final int RULE_FAMILY = 0;
+    public static final int RULE_TABLE = 1;
+    public static final int RULE_CHAIN = 2;
+    public static final int RULE_HANDLE = 3;
+    public static final int RULE_USERDATA = 7;
+
+    public static final int SET_TABLE = 0;
+    public static final int SET_NAME = 1;
+    public static final int SET_FLAGS = 2;
+    public static final int SET_KEY_TYPE = 3;
+    public static final int SET_KEY_LEN = 4;
+    public static final int SET_FAMILY = 7;
+    public static final int SET_ID = 8;
+    public static final int SET_USERDATA = 13;
+
+    public static final int SET_ELEM_FLAGS = 0;
+    public static final int SET_ELEM_KEY = 1;
+
+    public static final int GEN_ID = 0;
+
+    /** Every expression: its name ("meta", "cmp", ...). */
+    public static final int EXPR_NAME = 0;
+
+    public static final int PAYLOAD_DREG = 1;
+    public static final int PAYLOAD_BASE = 2;
+    public static final int PAYLOAD_OFFSET = 3;
+    public static final int PAYLOAD_LEN = 4;
+
+    public static final int META_KEY = 1;
+    public static final int META_DREG = 2;
+
+    public static final int CMP_SREG = 1;
+    public static final int CMP_OP = 2;
+    public static final int CMP_DATA = 3;
+
+    public static final int IMM_DREG = 1;
+    public static final int IMM_VERDICT = 3;
+
+    public static final int CTR_PACKETS = 1;
+    public static final int CTR_BYTES = 2;
+
+    public static final int BITWISE_SREG = 1;
+    public static final int BITWISE_DREG = 2;
+    public static final int BITWISE_LEN = 3;
+    public static final int BITWISE_MASK = 4;
+    public static final int BITWISE_XOR = 5;
+
+    public static final int LOOKUP_SREG = 1;
+    public static final int LOOKUP_SET = 3;
+    public static final int LOOKUP_FLAGS = 5;
+
+    public static final int CT_DREG = 1;
+    public static final int CT_KEY = 2;
+}

@@ -1,0 +1,34 @@
+package io.bridgewall.netlink;
+
+import io.bridgewall.nativelib.NativeLibraries;
+
+/**
+ * The kernel (or the netlink socket) refused an operation. Carries errno and names the
+ * message that failed, matched through its sequence number.
+ */
+public class KernelException extends RuntimeException {
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+
+    private final int errno;
+    private final String operation;
+
+    public KernelException(int errno, String operation, String detail) {
+        super(operation + ": " + NativeLibraries.describeErrno(errno) + " (errno " + errno + ")"
+                + (detail == null || detail.isEmpty() ? "" : ": " + detail) + hint(errno));
+        this.errno = errno;
+        this.operation = operation;
+    }
+
+    public int errno() {
+        return errno;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    private static String hint(int errno) {
+        return errno == EPERM ? "; bridgewall needs root or CAP_NET_ADMIN" : "";
+    }
+}

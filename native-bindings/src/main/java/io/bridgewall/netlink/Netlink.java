@@ -1,0 +1,49 @@
+package io.bridgewall.netlink;
+
+/** Netlink and nf_tables protocol numbers (linux/netlink.h, linux/netfilter/nf_tables.h). */
+public final class Netlink {
+    private Netlink() {
+    }
+
+    public static final int NETLINK_NETFILTER = 12;
+    public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_CAP_ACK = 10;
+    public static final int NETLINK_EXT_ACK = 11;
+
+    public static final int NLMSG_HDRLEN = 16;
+    public static final int NLMSG_ERROR = 2;
+    public static final int NLMSG_DONE = 3;
+
+    public static final int NLM_F_REQUEST = 0x1;
+    public static final int NLM_F_MULTI = 0x2;
+    public static final int NLM_F_ACK = 0x4;
+    public static final int NLM_F_DUMP = 0x300;
+    public static final int NLM_F_CREATE = 0x400;
+    public static final int NLM_F_APPEND = 0x800;
+    /** On an NLMSG_ERROR: extended-ack attributes follow the echoed header. */
+    public static final int NLM_F_ACK_TLVS = 0x200;
+
+    public static final int NLMSGERR_ATTR_MSG = 1;
+
+    public static final int NFNL_SUBSYS_NFTABLES = 10;
+    public static final int NFNL_MSG_BATCH_BEGIN = 0x10;
+    public static final int NFNL_MSG_BATCH_END = 0x11;
+
+    public static final int NFT_MSG_NEWTABLE = 0;
+    public static final int NFT_MSG_GETTABLE = 1;
+    public static final int NFT_MSG_DELTABLE = 2;
+    public static final int NFT_MSG_NEWCHAIN = 3;
+    public static final int NFT_MSG_GETCHAIN = 4;
+    public static final int NFT_MSG_NEWRULE = 6;
+    public static final int NFT_MSG_GETRULE = 7;
+    public static final int NFT_MSG_NEWSET = 9;
+    public static final int NFT_MSG_GETSET = 10;
+    public static final int NFT_MSG_NEWSETELEM = 12;
+    public static final int NFT_MSG_GETSETELEM = 13;
+    public static final int NFT_MSG_GETGEN = 16;
+
+    /** The message type on the wire: nf_tables subsystem in the high byte. */
+    public static int nftType(int msg) {
+        return (NFNL_SUBSYS_NFTABLES << 8) | msg;
+    }
+}

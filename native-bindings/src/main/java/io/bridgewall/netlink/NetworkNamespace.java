@@ -1,0 +1,86 @@
+package io.bridgewall.netlink;
+
+import io.bridgewall.nativelib.LibC;
+import io.bridgewall.nativelib.NativeLibraries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Runs an action inside a named network namespace (as made by `ip netns add`). setns() moves
+ * only the calling thread, so the action runs on a short-lived thread of its own: the
+ * caller's thread, and every other thread of the JVM, stay where they are. A netlink socket
+ * opened inside keeps talking to that namespace from any thread afterwards.
+ */
+public final class NetworkNamespace {
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Path NETNS_DIR = Path.of("/var/run/netns");
+
+    private NetworkNamespace() {
+    }
+
+    /** Checks the name and that the namespace exists; returns its path. */
+    public static Path resolve(String name) {
+        if (name == null || !VALID_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new NamespaceNotFoundException("'" + name + "' is not a network namespace name; "
+                    + "use the name 'ip netns list' shows");
+        }
+        Path path = NETNS_DIR.resolve(name);
+        if (!Files.exists(path)) {
+            throw new NamespaceNotFoundException("network namespace '" + name + "' does not exist; "
+                    + "create it with 'ip netns add " + name + "' or check 'ip netns list'");
+        }
+        return path;
+    }
+
+    public static <T> T callInside(String name, Supplier<T> action) {
+        Path path = resolve(name);
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                enter(path);
+                result.set(action.get());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "netns-" + name);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while working in network namespace " + name, e);
+        }
+        Throwable thrown = failure.get();
+        if (thrown instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (thrown instanceof Error error) {
+            throw error;
+        }
+        if (thrown != null) {
+            throw new IllegalStateException(thrown);
+        }
+        return result.get();
+    }
+
+    private static void enter(Path path) {
+        LibC libc = NativeLibraries.libc();
+        int fd = libc.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            throw new KernelException(NativeLibraries.lastErrno(), "opening network namespace " + path, null);
+        }
+        try {
+            if (libc.setns(fd, LibC.CLONE_NEWNET) != 0) {
+                int errno = NativeLibraries.lastErrno();
+                throw new KernelException(errno, "entering network namespace " + path,
+                        errno == KernelException.EPERM ? "needs root or CAP_SYS_ADMIN" : null);
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.bridgewall.nftnl;
+
+import jnr.ffi.Pointer;
+
+/**
+ * One owner per libnftnl object: allocated in the constructor, freed exactly once by
+ * {@link #close()}, or handed over to a parent object that frees it ({@link #handOver()}).
+ */
+abstract class NativeObject implements AutoCloseable {
+    private Pointer pointer;
+
+    NativeObject(Pointer pointer, String what) {
+        if (pointer == null) {
+            throw new OutOfMemoryError("libnftnl could not allocate " + what);
+        }
+        this.pointer = pointer;
+    }
+
+    final Pointer pointer() {
+        if (pointer == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " was already freed or handed over");
+        }
+        return pointer;
+    }
+
+    /** Gives the pointer to a new owner (libnftnl frees it with its parent); this object is spent. */
+    final Pointer handOver() {
+        Pointer owned = pointer();
+        pointer = null;
+        return owned;
+    }
+
+    abstract void free(Pointer pointer);
+
+    @Override
+    public final void close() {
+        if (pointer != null) {
+            free(pointer);
+            pointer = null;
+        }
+    }
+}
