@@ -1,0 +1,178 @@
+package io.bridgewall.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bridgewall.it.support.Bridgewall;
+import io.bridgewall.it.support.Netns;
+import io.bridgewall.it.support.NftMonitor;
+import io.bridgewall.it.support.NftRuleset;
+import io.bridgewall.it.support.Root;
+import io.bridgewall.it.support.Shell;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `bridgewall apply` against the real kernel, in a namespace of the test's own, checked
+ * with the nft tool rather than with bridgewall's own read-back.
+ */
+class AtomicApplyTest {
+    private static final String TABLE = "bridgewall";
+    private Netns netns;
+
+    @BeforeEach
+    void createNamespace() {
+        Root.require();
+        netns = Netns.create("apply");
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private Shell.Result bridgewall(String... args) {
+        return Bridgewall.run(args);
+    }
+
+    @Test
+    void commitsTheSeedEquivalentPolicyInExactlyOneGeneration() {
+        Shell.Result result;
+        int generations;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            result = bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+            generations = monitor.generationsSinceStart();
+        }
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(generations).as("transactions committed by one apply").isEqualTo(1);
+
+        NftRuleset kernel = NftRuleset.of(netns);
+        assertThat(kernel.hasTable("inet", TABLE)).isTrue();
+        assertChain(kernel, "input", "filter", "input", 0, "drop");
+        assertChain(kernel, "forward", "filter", "forward", 0, "accept");
+        assertChain(kernel, "postrouting", "nat", "postrouting", 100, "accept");
+        assertThat(kernel.elements(TABLE, "bridges")).containsExactly("docker0");
+        assertThat(kernel.elements(TABLE, "masquerade_nets_v4")).containsExactly("172.17.0.0/16");
+        assertThat(kernel.elements(TABLE, "blocked_v4")).containsExactlyInAnyOrder(
+                "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10");
+        assertThat(kernel.elements(TABLE, "blocked_v6")).containsExactlyInAnyOrder("fc00::/7", "fe80::/10");
+        assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
+        assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
+        assertThat(kernel.rules(TABLE, "input")).hasSize(7);
+        assertThat(kernel.rules(TABLE, "forward")).hasSize(6);
+        assertThat(kernel.rules(TABLE, "postrouting")).hasSize(2);
+
+        String listing = NftRuleset.text(netns);
+        assertThat(listing)
+                .contains("ct state established,related accept")
+                .contains("iifname \"lo\" accept")
+                .contains("tcp dport @host_tcp_ports accept")
+                .contains("icmpv6 type @host_icmpv6_types accept")
+                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade");
+    }
+
+    private static void assertChain(NftRuleset kernel, String name, String type, String hook, int priority, String policy) {
+        JsonNode chain = kernel.chain(TABLE, name).orElseThrow(() -> new AssertionError("no chain " + name));
+        assertThat(chain.path("type").asText()).isEqualTo(type);
+        assertThat(chain.path("hook").asText()).isEqualTo(hook);
+        assertThat(chain.path("prio").asInt()).isEqualTo(priority);
+        assertThat(chain.path("policy").asText()).isEqualTo(policy);
+    }
+
+    @Test
+    void reapplyingTheSamePolicyLeavesTheSameRuleset() {
+        String[] apply = {"apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
+                "--bridge", "br-0123456789ab=10.99.0.0/24,fd00:99::/64"};
+        assertThat(bridgewall(apply).exitCode()).isZero();
+        String first = NftRuleset.text(netns);
+        Shell.Result again = bridgewall(apply);
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(NftRuleset.text(netns)).isEqualTo(first);
+    }
+
+    @Test
+    void leavesForeignTablesUntouchedThroughApplyAndRemove() {
+        Shell.run(Shell.DEFAULT_TIMEOUT, """
+                table ip foreign {
+                    chain in {
+                        type filter hook input priority 10; policy accept;
+                        tcp dport 8080 counter accept
+                    }
+                }
+                table inet other {
+                    set s { type ipv4_addr; elements = { 203.0.113.7 } }
+                }
+                """, List.of("ip", "netns", "exec", netns.name(), "nft", "-f", "-")).orThrow();
+        String before = NftRuleset.text(netns);
+
+        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        String during = NftRuleset.text(netns);
+        assertThat(during).contains("table inet bridgewall").contains(before.strip());
+
+        assertThat(bridgewall("remove", "--netns", netns.name()).exitCode()).isZero();
+        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+    }
+
+    @Test
+    void removeLeavesNothingOfOursAndIsSafeToRepeat() {
+        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        int generations;
+        Shell.Result removed;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            removed = bridgewall("remove", "--netns", netns.name());
+            generations = monitor.generationsSinceStart();
+        }
+        assertThat(removed.exitCode()).as(removed.stderr()).isZero();
+        assertThat(removed.stdout()).contains("removed table inet bridgewall");
+        assertThat(generations).isEqualTo(1);
+        assertThat(NftRuleset.of(netns).tables()).isEmpty();
+
+        Shell.Result again = bridgewall("remove", "--netns", netns.name());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.stdout()).contains("was not installed");
+    }
+
+    @Test
+    void showReadsTheTableBackFromTheKernelWithCounters() {
+        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        Shell.Result shown = bridgewall("show", "--netns", netns.name());
+        assertThat(shown.exitCode()).as(shown.stderr()).isZero();
+        assertThat(shown.stdout())
+                .contains("# read from the kernel, generation")
+                .contains("\"docker0\"")
+                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("policy drop;");
+
+        bridgewall("remove", "--netns", netns.name());
+        Shell.Result notInstalled = bridgewall("show", "--netns", netns.name());
+        assertThat(notInstalled.exitCode()).isEqualTo(3);
+        assertThat(notInstalled.stdout()).contains("not installed");
+    }
+
+    @Test
+    void tenThousandBridgesCommitAsOneTransactionWithAConstantRuleCount() {
+        List<String> args = new java.util.ArrayList<>(List.of("apply", "--netns", netns.name()));
+        for (int i = 0; i < 10_000; i++) {
+            // Non-adjacent /24s so the interval set keeps 10,000 separate ranges.
+            args.add("--bridge");
+            args.add("bw" + i + "=10." + (i / 128) + "." + ((i % 128) * 2) + ".0/24");
+        }
+        Shell.Result result;
+        int generations;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            result = Bridgewall.run(List.of(), args);
+            generations = monitor.generationsSinceStart();
+        }
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(generations).isEqualTo(1);
+        NftRuleset kernel = NftRuleset.of(netns);
+        assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
+        assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
+        assertThat(kernel.rules(TABLE)).hasSize(15);
+    }
+}

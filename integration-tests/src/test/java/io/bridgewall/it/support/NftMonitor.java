@@ -1,0 +1,134 @@
+package io.bridgewall.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Watches `nft monitor` in a namespace and counts committed transactions: the kernel prints
+ * "# new generation N" once per commit. Marker tables added and deleted around the watched
+ * work make the count exact without sleeping: only generations between the two markers count.
+ */
+public final class NftMonitor implements AutoCloseable {
+    private static final Duration MARKER_TIMEOUT = Duration.ofSeconds(10);
+    private static final String MARKER = "bw_monitor_marker";
+
+    private final Netns netns;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private NftMonitor(Netns netns, Process process) {
+        this.netns = netns;
+        this.process = process;
+        Thread reader = new Thread(this::read, "nft-monitor-" + netns.name());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts watching; returns once the monitor has provably seen everything committed so far. */
+    public static NftMonitor start(Netns netns) {
+        try {
+            Process process = new ProcessBuilder("ip", "netns", "exec", netns.name(), "nft", "monitor")
+                    .redirectErrorStream(true).start();
+            NftMonitor monitor = new NftMonitor(netns, process);
+            monitor.startIndex = monitor.synchronize();
+            return monitor;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start nft monitor", e);
+        }
+    }
+
+    private int startIndex;
+
+    /**
+     * The monitor subscribes some time after it starts; commits before that are not shown.
+     * Add marker tables until one is reported, then delete them all in one transaction and
+     * return the line index just after that transaction's generation line.
+     */
+    private int synchronize() {
+        List<String> markers = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            String marker = MARKER + attempt;
+            markers.add(marker);
+            netns.exec("nft", "add", "table", "ip", marker).orThrow();
+            if (awaitLine("add table ip " + marker, 0, Duration.ofMillis(200)) >= 0) {
+                break;
+            }
+        }
+        String deletes = String.join("\n", markers.stream().map(m -> "delete table ip " + m).toList());
+        Shell.run(Shell.DEFAULT_TIMEOUT, deletes + "\n", List.of("ip", "netns", "exec", netns.name(), "nft", "-f", "-"))
+                .orThrow();
+        int lastDelete = awaitLine("delete table ip " + markers.get(markers.size() - 1), 0, MARKER_TIMEOUT);
+        int generation = awaitLine("# new generation", lastDelete + 1, MARKER_TIMEOUT);
+        if (lastDelete < 0 || generation < 0) {
+            throw new AssertionError("nft monitor did not report the marker transactions: " + lines);
+        }
+        return generation + 1;
+    }
+
+    /** Ends watching and returns how many transactions were committed since start. */
+    public int generationsSinceStart() {
+        String marker = MARKER + "end";
+        netns.exec("nft", "add", "table", "ip", marker).orThrow();
+        int end = awaitLine("add table ip " + marker, startIndex, MARKER_TIMEOUT);
+        netns.exec("nft", "delete", "table", "ip", marker).orThrow();
+        if (end < 0) {
+            throw new AssertionError("nft monitor did not report the end marker: " + lines);
+        }
+        int count = 0;
+        for (int i = startIndex; i < end; i++) {
+            if (lines.get(i).startsWith("# new generation")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** Index of the first line at or after {@code from} that contains {@code text}, or -1 on timeout. */
+    private int awaitLine(String text, int from, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            for (int i = Math.max(from, 0); i < lines.size(); i++) {
+                if (lines.get(i).contains(text)) {
+                    return i;
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        } while (System.nanoTime() < deadline);
+        return -1;
+    }
+
+    private void read() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException ignored) {
+            // the process was stopped
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+    }
+}
