@@ -13,9 +13,15 @@ public final class Main {
 
     /** Runs the command and returns its exit code: 0 success, 1 failure at run time, 2 bad input. */
     public static int run(String... args) {
-        return new CommandLine(new BridgewallCommand())
-                .setExecutionExceptionHandler(new ErrorReporter())
-                .setParameterExceptionHandler(ErrorReporter::usageError)
-                .execute(args);
+        try {
+            return new CommandLine(new BridgewallCommand())
+                    .setExecutionExceptionHandler(new ErrorReporter())
+                    .setParameterExceptionHandler(ErrorReporter::usageError)
+                    .execute(args);
+        } catch (LinkageError | StackOverflowError e) {
+            // Errors bypass picocli's handler; they still get one line and a non-zero exit.
+            System.err.println("bridgewall: internal error: " + e);
+            return ErrorReporter.RUNTIME_FAILURE;
+        }
     }
 }

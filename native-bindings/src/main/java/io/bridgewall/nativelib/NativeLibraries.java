@@ -11,28 +11,56 @@ public final class NativeLibraries {
     private NativeLibraries() {
     }
 
-    private static final class Nftnl {
-        static final LibNftnl LIB = load(LibNftnl.class, "libnftnl.so.11", "libnftnl11");
-    }
+    // Loaded lazily and never from a static initializer: a missing library must surface as
+    // MissingNativeLibraryException, not as an ExceptionInInitializerError with a stack trace.
+    private static volatile LibNftnl nftnl;
+    private static volatile LibMnl mnl;
+    private static volatile LibC libc;
 
-    private static final class Mnl {
-        static final LibMnl LIB = load(LibMnl.class, "libmnl.so.0", "libmnl0");
-    }
-
-    private static final class C {
-        static final LibC LIB = load(LibC.class, "libc.so.6", "libc6");
+    /** Loads every library the kernel path needs, so a missing one fails before any work. */
+    public static void requireAll() {
+        libc();
+        mnl();
+        nftnl();
     }
 
     public static LibNftnl nftnl() {
-        return Nftnl.LIB;
+        LibNftnl lib = nftnl;
+        if (lib == null) {
+            synchronized (NativeLibraries.class) {
+                if (nftnl == null) {
+                    nftnl = load(LibNftnl.class, "libnftnl.so.11", "libnftnl11");
+                }
+                lib = nftnl;
+            }
+        }
+        return lib;
     }
 
     public static LibMnl mnl() {
-        return Mnl.LIB;
+        LibMnl lib = mnl;
+        if (lib == null) {
+            synchronized (NativeLibraries.class) {
+                if (mnl == null) {
+                    mnl = load(LibMnl.class, "libmnl.so.0", "libmnl0");
+                }
+                lib = mnl;
+            }
+        }
+        return lib;
     }
 
     public static LibC libc() {
-        return C.LIB;
+        LibC lib = libc;
+        if (lib == null) {
+            synchronized (NativeLibraries.class) {
+                if (libc == null) {
+                    libc = load(LibC.class, "libc.so.6", "libc6");
+                }
+                lib = libc;
+            }
+        }
+        return lib;
     }
 
     /** The jnr runtime, for native memory and errno. */

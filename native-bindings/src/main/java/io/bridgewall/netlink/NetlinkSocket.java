@@ -19,18 +19,20 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int RECEIVE_BUFFER = 256 * 1024;
     private static final int REPLY_TIMEOUT_SECONDS = 10;
 
-    private final LibMnl mnl = NativeLibraries.mnl();
+    private final LibMnl mnl;
     private Pointer socket;
     private final Pointer receiveBuffer;
     private int nextSequence = (int) (System.currentTimeMillis() / 1000);
 
     private NetlinkSocket(Pointer socket) {
+        this.mnl = NativeLibraries.mnl();
         this.socket = socket;
         this.receiveBuffer = Memory.allocateDirect(NativeLibraries.runtime(), RECEIVE_BUFFER);
     }
 
     /** Opens a socket in the given namespace, or in the caller's when none is given. */
     public static NetlinkSocket open(Optional<String> netns) {
+        NativeLibraries.requireAll();
         return netns.map(name -> NetworkNamespace.callInside(name, NetlinkSocket::openHere))
                 .orElseGet(NetlinkSocket::openHere);
     }
