@@ -69,13 +69,27 @@ final class UnixHttpClient implements AutoCloseable {
                 throw new HttpResponseReader.HttpClosedException();
             }
             input.begin(deadline, maxResponse);
-            HttpResponse response = HttpResponseReader.read(input, maxResponse);
+            HttpResponse response = readResponse();
             if (!response.keepAlive()) {
                 disconnect();
             }
             return response;
         } catch (IOException | RuntimeException e) {
             disconnect(); // a connection in an unknown state is never reused
+            throw e;
+        }
+    }
+
+    private HttpResponse readResponse() throws IOException {
+        try {
+            return HttpResponseReader.read(input, maxResponse);
+        } catch (UnixTransport.TransportTimeout | HttpResponseReader.HttpClosedException e) {
+            throw e;
+        } catch (IOException e) {
+            if (input.consumed() == 0) {
+                // ECONNRESET before a single byte: the server dropped the connection, same as a close.
+                throw new HttpResponseReader.HttpClosedException();
+            }
             throw e;
         }
     }
