@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import jnr.unixsocket.UnixSocketAddress;
@@ -28,10 +27,6 @@ final class UnixTransport implements AutoCloseable {
     }
 
     static UnixTransport connect(Path socket, long deadlineNanos) {
-        if (!Files.exists(socket)) {
-            throw new DockerException("Docker is not running or the socket path is wrong: " + socket
-                    + " does not exist; start dockerd or pass --docker-host unix:///path");
-        }
         UnixSocketChannel channel = null;
         Selector selector = null;
         try {
@@ -56,7 +51,13 @@ final class UnixTransport implements AutoCloseable {
     }
 
     private static DockerException connectFailure(Path socket, IOException e) {
+        // No existence check beforehand: a user who may not search the directory would be told
+        // "missing" instead of "permission denied". jnr's errno texts are fixed English strings.
         String reason = String.valueOf(e.getMessage());
+        if (reason.contains("No such file or directory")) {
+            return new DockerException("Docker is not running or the socket path is wrong: " + socket
+                    + " does not exist; start dockerd or pass --docker-host unix:///path", e);
+        }
         if (reason.contains("Permission denied")) {
             return new DockerException("permission denied on " + socket
                     + ": run bridgewall as root or as a member of the docker group", e);
