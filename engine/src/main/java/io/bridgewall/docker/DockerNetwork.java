@@ -17,9 +17,13 @@ import java.util.List;
  * @param enableIpv6         created with --ipv6
  * @param ipMasquerade       option com.docker.network.bridge.enable_ip_masquerade (default true)
  * @param interContainerCommunication option com.docker.network.bridge.enable_icc (default true)
+ * @param defaultBridge      Docker's default network (docker0). Its options come from dockerd's own
+ *                           configuration, not from a user: with {@code "iptables": false} dockerd
+ *                           forces its enable_ip_masquerade to false, since Docker then masquerades nothing.
  */
 public record DockerNetwork(String id, String name, InterfaceName bridge, List<Cidr> subnets, boolean internal,
-                            boolean enableIpv6, boolean ipMasquerade, boolean interContainerCommunication) {
+                            boolean enableIpv6, boolean ipMasquerade, boolean interContainerCommunication,
+                            boolean defaultBridge) {
     public DockerNetwork {
         if (id == null || id.isEmpty() || name == null || bridge == null) {
             throw new IllegalArgumentException("a Docker network needs an id, a name and a bridge");

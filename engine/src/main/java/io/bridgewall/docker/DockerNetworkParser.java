@@ -21,6 +21,7 @@ final class DockerNetworkParser {
     static final String BRIDGE_NAME = "com.docker.network.bridge.name";
     static final String MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
     static final String ICC = "com.docker.network.bridge.enable_icc";
+    static final String DEFAULT_BRIDGE = "com.docker.network.bridge.default_bridge";
     /** The spellings Go's strconv.ParseBool accepts, which is what dockerd uses for these options. */
     private static final Map<String, Boolean> GO_BOOLEANS = Map.ofEntries(
             Map.entry("1", true), Map.entry("t", true), Map.entry("T", true), Map.entry("TRUE", true),
@@ -77,7 +78,8 @@ final class DockerNetworkParser {
         InterfaceName bridge = bridgeName(id, optionalText(options, BRIDGE_NAME, where + " Options"), where);
         DockerNetwork network = new DockerNetwork(id, name, bridge, subnets,
                 optionalBoolean(node, "Internal", where), optionalBoolean(node, "EnableIPv6", where),
-                optionOrTrue(options, MASQUERADE, where), optionOrTrue(options, ICC, where));
+                option(options, MASQUERADE, true, where), option(options, ICC, true, where),
+                option(options, DEFAULT_BRIDGE, false, where));
         network.toBridge(); // fails now, naming the network, if the policy would refuse it later
         return network;
     }
@@ -120,10 +122,10 @@ final class DockerNetworkParser {
         return subnets;
     }
 
-    private static boolean optionOrTrue(JsonNode options, String key, String where) {
+    private static boolean option(JsonNode options, String key, boolean absent, String where) {
         String value = optionalText(options, key, where + " Options");
         if (value == null) {
-            return true;
+            return absent;
         }
         Boolean parsed = GO_BOOLEANS.get(value);
         if (parsed == null) {

@@ -36,7 +36,7 @@ class DockerNetworkParserTest {
 
         assertThat(bridge).isEqualTo(new DockerNetwork(
                 "f2de39df4171b0dc801e8002d1d999b77256983dfc63041c0f34030aa3977566", "bridge",
-                InterfaceName.of("docker0"), List.of(Cidr.parse("172.17.0.0/16")), false, false, true, true));
+                InterfaceName.of("docker0"), List.of(Cidr.parse("172.17.0.0/16")), false, false, true, true, true));
         assertThat(bridge.toBridge()).isEqualTo(new Bridge(InterfaceName.of("docker0"),
                 List.of(Cidr.parse("172.17.0.0/16")), true, false, "docker network \"bridge\" (id f2de39df4171)"));
     }
@@ -50,6 +50,7 @@ class DockerNetworkParserTest {
         assertThat(backend.enableIpv6()).isTrue();
         assertThat(backend.ipMasquerade()).isTrue();
         assertThat(backend.interContainerCommunication()).isTrue();
+        assertThat(backend.defaultBridge()).isFalse();
     }
 
     @Test
