@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InvalidInputException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns the JSON of {@code GET /networks} into {@link DockerNetwork}s. Types are checked field
@@ -99,14 +101,9 @@ final class DockerNetworkParser {
 
     private static List<Cidr> subnets(JsonNode node, String where) {
         JsonNode ipam = objectOrEmpty(node, "IPAM", where);
-        JsonNode configs = ipam.get("Config");
+        JsonNode configs = typed(ipam, "Config", where + " IPAM", JsonNodeType.ARRAY, "an array")
+                .orElseGet(JSON::createArrayNode);
         List<Cidr> subnets = new ArrayList<>();
-        if (configs == null || configs.isNull()) {
-            return subnets;
-        }
-        if (!configs.isArray()) {
-            throw wrongType(where, "IPAM.Config", configs, "an array");
-        }
         for (int i = 0; i < configs.size(); i++) {
             JsonNode config = configs.get(i);
             if (!config.isObject()) {
@@ -136,14 +133,7 @@ final class DockerNetworkParser {
     }
 
     private static JsonNode objectOrEmpty(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return JSON.createObjectNode();
-        }
-        if (!value.isObject()) {
-            throw wrongType(where, field, value, "an object");
-        }
-        return value;
+        return typed(node, field, where, JsonNodeType.OBJECT, "an object").orElseGet(JSON::createObjectNode);
     }
 
     private static String requiredText(JsonNode node, String field, String where) {
@@ -156,25 +146,24 @@ final class DockerNetworkParser {
     }
 
     private static String optionalText(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw wrongType(where, field, value, "a string");
-        }
-        return value.textValue();
+        return typed(node, field, where, JsonNodeType.STRING, "a string").map(JsonNode::textValue).orElse(null);
     }
 
     private static boolean optionalBoolean(JsonNode node, String field, String where) {
+        return typed(node, field, where, JsonNodeType.BOOLEAN, "true or false").map(JsonNode::booleanValue).orElse(false);
+    }
+
+    /** The field's value unless absent or null; any other JSON type than {@code type} is an error. */
+    private static Optional<JsonNode> typed(JsonNode node, String field, String where, JsonNodeType type,
+                                            String expected) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            return false;
+            return Optional.empty();
         }
-        if (!value.isBoolean()) {
-            throw wrongType(where, field, value, "true or false");
+        if (value.getNodeType() != type) {
+            throw wrongType(where, field, value, expected);
         }
-        return value.booleanValue();
+        return Optional.of(value);
     }
 
     private static DockerException wrongType(String where, String field, JsonNode value, String expected) {

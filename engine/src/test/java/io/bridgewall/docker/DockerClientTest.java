@@ -51,6 +51,14 @@ class DockerClientTest {
         });
     }
 
+    /** A fake that gives every request the same answer. */
+    private DockerEndpoint answeringAlways(String response) throws Exception {
+        return serve((line, out) -> {
+            write(out, response);
+            return true;
+        });
+    }
+
     private DockerEndpoint serve(FakeDockerd.Responder responder) throws Exception {
         fake = FakeDockerd.start(dir, responder);
         return fake.endpoint();
@@ -236,10 +244,7 @@ class DockerClientTest {
 
     @Test
     void aNotFoundPingSaysSoWithTheMessage() throws Exception {
-        DockerEndpoint endpoint = serve((line, out) -> {
-            write(out, response(404, "", "{\"message\":\"page not found\"}"));
-            return true;
-        });
+        DockerEndpoint endpoint = answeringAlways(response(404, "", "{\"message\":\"page not found\"}"));
 
         discoveryFails(endpoint).hasMessageStartingWith("Docker answered HTTP 404 to GET /_ping: page not found;");
     }
@@ -280,18 +285,13 @@ class DockerClientTest {
 
     @Test
     void aPingWithoutApiVersionIsRefused() throws Exception {
-        discoveryFails(serve((line, out) -> {
-            write(out, response(200, "", "OK"));
-            return true;
-        })).hasMessageContaining("answered /_ping without an Api-Version header");
+        discoveryFails(answeringAlways(response(200, "", "OK"))).hasMessageContaining("answered /_ping without an Api-Version header");
     }
 
     @Test
     void anApiVersionThatIsNotANumberNeverReachesTheUrl() throws Exception {
-        discoveryFails(serve((line, out) -> {
-            write(out, response(200, "Api-Version: 1.41/../../containers\r\n", "OK"));
-            return true;
-        })).hasMessageContaining("Docker reports API version '1.41/../../containers', which bridgewall does not understand");
+        discoveryFails(answeringAlways(response(200, "Api-Version: 1.41/../../containers\r\n", "OK")))
+                .hasMessageContaining("Docker reports API version '1.41/../../containers', which bridgewall does not understand");
         assertThat(fake.requests()).hasSize(1);
     }
 

@@ -132,7 +132,7 @@ class DockerNetworkParserTest {
         assertThatThrownBy(() -> parse("{\"Name\":\"x\"}")).hasMessageContaining("at the network list: object where an array belongs");
         assertThatThrownBy(() -> parse("[{\"Name\":\"x\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Internal\":\"yes\"}]"))
                 .hasMessageContaining("Internal: string where true or false belongs");
-        assertThatThrownBy(() -> parse(network("web", "{}", "{}"))).hasMessageContaining("IPAM.Config: object where an array belongs");
+        assertThatThrownBy(() -> parse(network("web", "{}", "{}"))).hasMessageContaining("IPAM Config: object where an array belongs");
         assertThatThrownBy(() -> parse(network("web", "[]", "[]"))).hasMessageContaining("Options: array where an object belongs");
     }
 
