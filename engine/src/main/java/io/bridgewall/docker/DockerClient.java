@@ -1,0 +1,92 @@
+package io.bridgewall.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Read-only client of the Docker Engine API over its unix socket. It only ever sends GET: it
+ * never changes anything in Docker. The API version is negotiated with {@code /_ping}, never
+ * pinned, so the client works with whatever dockerd runs.
+ */
+public final class DockerClient implements AutoCloseable {
+    /** Network list filters (driver, since API 1.22) and the fields we read exist since this one. */
+    static final int MIN_API_MINOR = 24;
+    private static final Pattern API_VERSION = Pattern.compile("1\\.(\\d{1,3})");
+    private static final String BRIDGE_FILTER = URLEncoder.encode("{\"driver\":[\"bridge\"]}", StandardCharsets.UTF_8);
+
+    private final UnixHttpClient http;
+    private final DockerEndpoint endpoint;
+    private String apiVersion;
+
+    private DockerClient(DockerEndpoint endpoint, UnixHttpClient http) {
+        this.endpoint = endpoint;
+        this.http = http;
+    }
+
+    /** A client whose every request (connect included) must complete within {@code timeout}. */
+    public static DockerClient open(DockerEndpoint endpoint, Duration timeout) {
+        return new DockerClient(endpoint, new UnixHttpClient(endpoint.socket(), timeout, UnixHttpClient.MAX_RESPONSE));
+    }
+
+    /** The daemon's API version from {@code GET /_ping}'s Api-Version header, asked once. */
+    public String apiVersion() {
+        if (apiVersion == null) {
+            HttpResponse ping = expectOk(http.get("/_ping"), "/_ping");
+            String version = ping.header("Api-Version").orElseThrow(() -> new DockerException(
+                    endpoint.socket() + " answered /_ping without an Api-Version header: it is not dockerd's socket "
+                            + "or dockerd is too old; pass --docker-host unix:///path of dockerd's socket"));
+            Matcher m = API_VERSION.matcher(version);
+            if (!m.matches()) {
+                throw new DockerException("Docker reports API version '" + HttpResponseReader.abbreviate(version)
+                        + "', which bridgewall does not understand; it needs Engine API 1." + MIN_API_MINOR + " or later");
+            }
+            if (Integer.parseInt(m.group(1)) < MIN_API_MINOR) {
+                throw new DockerException("Docker's API version " + version + " is too old; bridgewall needs 1."
+                        + MIN_API_MINOR + " or later (Docker 1.12+): upgrade Docker");
+            }
+            apiVersion = version;
+        }
+        return apiVersion;
+    }
+
+    /** Every network of the bridge driver, in Docker's order. */
+    public List<DockerNetwork> bridgeNetworks() {
+        String target = "/v" + apiVersion() + "/networks?filters=" + BRIDGE_FILTER;
+        HttpResponse response = expectOk(http.get(target), target);
+        return DockerNetworkParser.parseList(DockerNetworkParser.readTree(response.body(), "GET " + target));
+    }
+
+    private HttpResponse expectOk(HttpResponse response, String target) {
+        if (response.status() == 200) {
+            return response;
+        }
+        throw new DockerException("Docker answered HTTP " + response.status() + " to GET " + target
+                + errorDetail(response) + "; check dockerd's log (journalctl -u docker)");
+    }
+
+    /** Docker's own explanation, from its JSON error body {"message": "..."} when there is one. */
+    private static String errorDetail(HttpResponse response) {
+        if (response.body().length == 0) {
+            return "";
+        }
+        try {
+            JsonNode message = DockerNetworkParser.readTree(response.body(), "error").get("message");
+            if (message != null && message.isTextual()) {
+                return ": " + HttpResponseReader.abbreviate(message.textValue().replace('\n', ' '));
+            }
+        } catch (DockerException notJson) {
+            // not JSON: fall through to the raw text
+        }
+        return ": " + HttpResponseReader.abbreviate(response.bodyText().strip());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,52 @@
+package io.bridgewall.docker;
+
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.InvalidInputException;
+import java.util.List;
+
+/**
+ * A Docker network of the bridge driver, as far as the firewall cares.
+ *
+ * @param id                 Docker's network id (64 hex digits)
+ * @param name               the network's name (bridge, my-net, ...)
+ * @param bridge             the Linux bridge interface the network's containers hang off
+ * @param subnets            every IPAM subnet, IPv4 and IPv6
+ * @param internal           created with --internal: no traffic to or from outside the bridge
+ * @param enableIpv6         created with --ipv6
+ * @param ipMasquerade       option com.docker.network.bridge.enable_ip_masquerade (default true)
+ * @param interContainerCommunication option com.docker.network.bridge.enable_icc (default true)
+ * @param defaultBridge      Docker's default network (docker0). Its options come from dockerd's own
+ *                           configuration, not from a user: with {@code "iptables": false} dockerd
+ *                           forces its enable_ip_masquerade to false, since Docker then masquerades nothing.
+ */
+public record DockerNetwork(String id, String name, InterfaceName bridge, List<Cidr> subnets, boolean internal,
+                            boolean enableIpv6, boolean ipMasquerade, boolean interContainerCommunication,
+                            boolean defaultBridge) {
+    public DockerNetwork {
+        if (id == null || id.isEmpty() || name == null || bridge == null) {
+            throw new IllegalArgumentException("a Docker network needs an id, a name and a bridge");
+        }
+        subnets = List.copyOf(subnets);
+    }
+
+    /** Docker's short id, as `docker network ls` shows it. */
+    public String shortId() {
+        return id.length() <= 12 ? id : id.substring(0, 12);
+    }
+
+    /** For messages and the bridge's origin: {@code docker network "name" (id 0123456789ab)}. */
+    public String description() {
+        return "docker network \"" + name + "\" (id " + shortId() + ")";
+    }
+
+    /** The bridge as the policy sees it; masquerading is pointless on an internal network. */
+    public Bridge toBridge() {
+        try {
+            return new Bridge(bridge, subnets, ipMasquerade && !internal, internal, description());
+        } catch (InvalidInputException e) {
+            throw new DockerException(description() + " cannot be firewalled: " + e.getMessage(), e);
+        }
+    }
+}
