@@ -1,0 +1,41 @@
+package io.bridgewall.it.lab;
+
+import io.bridgewall.it.support.Shell;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * bridgewall itself, as the core team ships it: the CLI jar applied to the lab's host
+ * namespace and dockerd. The jar path comes from the surefire property {@code bridgewall.jar}.
+ */
+public final class BridgewallCliFirewall implements Firewall {
+    private final Path jar;
+
+    public BridgewallCliFirewall(Path jar) {
+        this.jar = jar;
+    }
+
+    /** The jar the cli module builds, as configured in integration-tests/pom.xml. */
+    public static BridgewallCliFirewall fromBuild() {
+        return new BridgewallCliFirewall(Path.of(System.getProperty("bridgewall.jar", "cli/target/bridgewall.jar")));
+    }
+
+    public boolean available() {
+        return Files.isRegularFile(jar);
+    }
+
+    @Override
+    public String name() {
+        return "bridgewall";
+    }
+
+    @Override
+    public void apply(Lab lab) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Shell.run(Duration.ofSeconds(60), null, List.of(java, "-jar", jar.toString(), "apply",
+                "--netns", lab.host().name(), "--docker-host", lab.docker().host())).orThrow();
+    }
+}
