@@ -1,7 +1,5 @@
 package io.bridgewall.it.lab;
 
-import io.bridgewall.it.support.Shell;
-
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -19,8 +17,7 @@ public final class HandWrittenNftFirewall implements Firewall {
 
     @Override
     public void apply(Lab lab) {
-        Shell.run(Shell.DEFAULT_TIMEOUT, ruleset(lab.networks()),
-                List.of("ip", "netns", "exec", lab.host().name(), "nft", "-f", "-")).orThrow();
+        lab.loadNft(ruleset(lab.networks()));
     }
 
     static String ruleset(List<LabNetwork> networks) {

@@ -140,13 +140,23 @@ public final class Lab implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** Loads an nftables script into the host namespace in one {@code nft -f} transaction. */
+    public void loadNft(String ruleset) {
+        Shell.run(Shell.DEFAULT_TIMEOUT, ruleset, List.of("ip", "netns", "exec", host.name(), "nft", "-f", "-")).orThrow();
+    }
+
+    /** Sets the per-namespace br_netfilter switch: whether bridged IPv4 frames pass the IP hooks. */
+    public void bridgeNetfilter(boolean on) {
+        host.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=" + (on ? 1 : 0)).orThrow();
+    }
+
     /**
      * Back to no firewall: flushes every nftables table in the host namespace (iptables here
      * is iptables-nft, so its tables go too) and restores the per-namespace br_netfilter switch.
      */
     public void resetFirewall() {
         host.exec("nft", "flush", "ruleset").orThrow();
-        host.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1").orThrow();
+        bridgeNetfilter(true);
     }
 
     public Duration setupTime() {

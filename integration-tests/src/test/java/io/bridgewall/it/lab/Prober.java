@@ -12,8 +12,8 @@ import java.util.List;
  * the whole exchange, and the Shell timeout around docker exec itself.
  */
 public final class Prober {
-    static final int CONNECT_TIMEOUT_SECONDS = 2;
-    private static final int EXCHANGE_TIMEOUT_SECONDS = 3;
+    static final int CONNECT_TIMEOUT_SECONDS = 1;
+    private static final int EXCHANGE_TIMEOUT_SECONDS = 2;
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(10);
 
     private final DockerDaemon docker;

@@ -26,8 +26,8 @@ import static io.bridgewall.it.lab.LabAddresses.WHO_PORT;
  * printed side by side; cells that break the policy are marked with '!'.
  */
 public final class ReachabilityMatrix {
-    /** Blocked probes wait for their timeout, so they run concurrently; bounded pool. */
-    private static final int PARALLEL = 16;
+    /** Blocked probes wait for their timeout, so all run at once (bounded: the list is fixed). */
+    private static final int PARALLEL = 32;
 
     private final List<ProbeSpec> specs;
     private final Map<String, Map<String, ProbeResult>> columns = new LinkedHashMap<>();

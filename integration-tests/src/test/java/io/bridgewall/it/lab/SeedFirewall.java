@@ -41,7 +41,7 @@ public final class SeedFirewall implements Firewall {
 
     @Override
     public void apply(Lab lab) {
-        lab.host().exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1").orThrow();
+        lab.bridgeNetfilter(true);
         Shell.run(Shell.DEFAULT_TIMEOUT, SCRIPT, List.of("ip", "netns", "exec", lab.host().name(), "sh", "-s"))
                 .orThrow();
     }
