@@ -38,7 +38,7 @@ final class BulkTransfer {
             if (!sent.stderr().contains("refused")) {
                 throw new AssertionError("bulk transfer " + from + " -> " + to + " failed: " + sent);
             }
-            sleep(100);
+            Shell.sleep(100);
         }
         throw new AssertionError("no listener in " + to + " after 20 attempts");
     }
@@ -50,17 +50,8 @@ final class BulkTransfer {
             if (!count.isEmpty()) {
                 return Long.parseLong(count);
             }
-            sleep(50);
+            Shell.sleep(50);
         }
         return -1;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
