@@ -2,6 +2,7 @@ package io.bridgewall.it.lab;
 
 import io.bridgewall.it.support.Root;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -69,6 +70,17 @@ class LabMatrixTest {
         System.out.println("hand-written nft load: " + load.toMillis() + " ms");
         timed("hand-written nft", () -> matrix.record("hand-written nft", lab));
         assertThat(matrix.violations("hand-written nft")).as(matrix.render()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void bridgewallCliHoldsTheWholePolicy() {
+        BridgewallCliFirewall bridgewall = BridgewallCliFirewall.fromBuild();
+        Assumptions.assumeTrue(bridgewall.available(), "bridgewall.jar has no working 'apply' command yet");
+        Duration load = lab.apply(bridgewall);
+        System.out.println("bridgewall apply (whole process): " + load.toMillis() + " ms");
+        timed("bridgewall", () -> matrix.record("bridgewall", lab));
+        assertThat(matrix.violations("bridgewall")).as(matrix.render()).isEmpty();
     }
 
     private static void timed(String what, Runnable run) {
