@@ -69,7 +69,7 @@ public final class DockerDaemon implements AutoCloseable {
             if (Files.exists(socket()) && docker("version", "--format", "{{.Server.APIVersion}}").ok()) {
                 return;
             }
-            sleep(200);
+            Shell.sleep(200);
         }
         throw new AssertionError("dockerd did not answer within " + START_TIMEOUT + ": " + log());
     }
@@ -131,15 +131,6 @@ public final class DockerDaemon implements AutoCloseable {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a temp dir left behind is harmless, a failing close() would hide the real error
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

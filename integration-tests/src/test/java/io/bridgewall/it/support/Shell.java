@@ -75,6 +75,16 @@ public final class Shell {
         return run(DEFAULT_TIMEOUT, null, full);
     }
 
+    /** Pauses a bounded polling loop; an interrupt ends the test instead of being swallowed. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
