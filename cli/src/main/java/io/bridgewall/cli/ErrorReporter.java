@@ -1,5 +1,6 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.docker.DockerException;
 import io.bridgewall.nativelib.MissingNativeLibraryException;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.NamespaceNotFoundException;
@@ -20,7 +21,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         if (cause instanceof InvalidInputException || cause instanceof NamespaceNotFoundException) {
             return report(commandLine, "invalid input: " + cause.getMessage(), BAD_INPUT);
         }
-        if (cause instanceof KernelException || cause instanceof MissingNativeLibraryException) {
+        if (cause instanceof KernelException || cause instanceof MissingNativeLibraryException
+                || cause instanceof DockerException) {
             return report(commandLine, cause.getMessage(), RUNTIME_FAILURE);
         }
         return report(commandLine, "failed: " + cause, RUNTIME_FAILURE);

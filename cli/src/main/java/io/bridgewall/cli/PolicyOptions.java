@@ -1,6 +1,10 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.docker.DockerDiscovery;
+import io.bridgewall.docker.DockerEndpoint;
+import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.InterfaceName;
@@ -9,7 +13,9 @@ import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options that decide the policy; shared by apply and plan so both mean the same thing. */
@@ -22,12 +28,42 @@ final class PolicyOptions {
             description = "Open this host port to everyone (repeatable; replaces the default 22/tcp).")
     List<String> allowPorts = new ArrayList<>();
 
+    @Option(names = "--docker-host", paramLabel = "unix:///PATH",
+            description = "Docker Engine API socket (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+    String dockerHost;
+
+    @Option(names = "--no-docker", description = "Do not ask Docker for its networks; use only --bridge.")
+    boolean noDocker;
+
+    @Option(names = "--docker-timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Give up on Docker after this long (default: ${DEFAULT-VALUE}).")
+    int dockerTimeoutSeconds;
+
     @Option(names = "--no-input",
             description = "Leave the host's input path alone (for hosts with their own firewall).")
     boolean noInput;
 
     Policy policy() {
-        List<Bridge> parsed = bridges.stream().map(PolicyOptions::parseBridge).toList();
+        // Everything typed is checked before Docker is asked anything.
+        List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
+        if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
+            throw new InvalidInputException("--docker-timeout " + dockerTimeoutSeconds + " is out of range; use 1 to 300 seconds");
+        }
+        if (noDocker && dockerHost != null) {
+            throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
+        }
+        HostInput input = hostInput();
+        List<Bridge> discovered = noDocker ? List.of() : discover();
+        return new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, input);
+    }
+
+    private List<Bridge> discover() {
+        DockerEndpoint endpoint = DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
+        return DockerDiscovery.discover(endpoint, Duration.ofSeconds(dockerTimeoutSeconds)).stream()
+                .map(DockerNetwork::toBridge).toList();
+    }
+
+    private HostInput hostInput() {
         HostInput input;
         if (noInput) {
             if (!allowPorts.isEmpty()) {
@@ -38,7 +74,7 @@ final class PolicyOptions {
             input = allowPorts.isEmpty() ? HostInput.defaults()
                     : new HostInput(true, allowPorts.stream().map(Port::parse).toList());
         }
-        return new Policy(parsed, Policy.DEFAULT_BLOCKED, input);
+        return input;
     }
 
     static Bridge parseBridge(String text) {

@@ -41,10 +41,14 @@ public record DockerNetwork(String id, String name, InterfaceName bridge, List<C
         return "docker network \"" + name + "\" (id " + shortId() + ")";
     }
 
-    /** The bridge as the policy sees it; masquerading is pointless on an internal network. */
+    /**
+     * The bridge as the policy sees it. The default bridge is always masqueraded, as the seed
+     * does: its enable_ip_masquerade=false only echoes dockerd's own "iptables": false, not a
+     * wish of the user. Masquerading is pointless on an internal network.
+     */
     public Bridge toBridge() {
         try {
-            return new Bridge(bridge, subnets, ipMasquerade && !internal, internal, description());
+            return new Bridge(bridge, subnets, (ipMasquerade || defaultBridge) && !internal, internal, description());
         } catch (InvalidInputException e) {
             throw new DockerException(description() + " cannot be firewalled: " + e.getMessage(), e);
         }

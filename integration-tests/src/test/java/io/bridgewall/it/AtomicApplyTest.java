@@ -44,7 +44,7 @@ class AtomicApplyTest {
         Shell.Result result;
         int generations;
         try (NftMonitor monitor = NftMonitor.start(netns)) {
-            result = bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+            result = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
             generations = monitor.generationsSinceStart();
         }
         assertThat(result.exitCode()).as(result.stderr()).isZero();
@@ -86,7 +86,7 @@ class AtomicApplyTest {
 
     @Test
     void reapplyingTheSamePolicyLeavesTheSameRuleset() {
-        String[] apply = {"apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
+        String[] apply = {"apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
                 "--bridge", "br-0123456789ab=10.99.0.0/24,fd00:99::/64"};
         assertThat(bridgewall(apply).exitCode()).isZero();
         String first = NftRuleset.text(netns);
@@ -110,7 +110,7 @@ class AtomicApplyTest {
                 """, List.of("ip", "netns", "exec", netns.name(), "nft", "-f", "-")).orThrow();
         String before = NftRuleset.text(netns);
 
-        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        assertThat(bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
         String during = NftRuleset.text(netns);
         assertThat(during).contains("table inet bridgewall").contains(before.strip());
 
@@ -120,7 +120,7 @@ class AtomicApplyTest {
 
     @Test
     void removeLeavesNothingOfOursAndIsSafeToRepeat() {
-        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        assertThat(bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
         int generations;
         Shell.Result removed;
         try (NftMonitor monitor = NftMonitor.start(netns)) {
@@ -139,7 +139,7 @@ class AtomicApplyTest {
 
     @Test
     void showReadsTheTableBackFromTheKernelWithCounters() {
-        assertThat(bridgewall("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
+        assertThat(bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16").exitCode()).isZero();
         Shell.Result shown = bridgewall("show", "--netns", netns.name());
         assertThat(shown.exitCode()).as(shown.stderr()).isZero();
         assertThat(shown.stdout())
@@ -156,7 +156,7 @@ class AtomicApplyTest {
 
     @Test
     void tenThousandBridgesCommitAsOneTransactionWithAConstantRuleCount() {
-        List<String> args = new java.util.ArrayList<>(List.of("apply", "--netns", netns.name()));
+        List<String> args = new java.util.ArrayList<>(List.of("apply", "--no-docker", "--netns", netns.name()));
         for (int i = 0; i < 10_000; i++) {
             // Non-adjacent /24s so the interval set keeps 10,000 separate ranges.
             args.add("--bridge");

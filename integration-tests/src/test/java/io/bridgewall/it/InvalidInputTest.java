@@ -29,7 +29,7 @@ class InvalidInputTest {
     static void installAPolicyToProtect() {
         Root.require();
         netns = Netns.create("invalid");
-        Shell.Result applied = Bridgewall.run("apply", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+        Shell.Result applied = Bridgewall.run("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
         assertThat(applied.exitCode()).as(applied.stderr()).isZero();
     }
 
@@ -62,7 +62,7 @@ class InvalidInputTest {
     @MethodSource("badInputs")
     void isRefusedWithOneLineAndLeavesTheKernelAsItWas(String what, List<String> options, String expectedMessage) {
         String before = NftRuleset.text(netns);
-        List<String> args = new ArrayList<>(List.of("apply", "--netns", netns.name()));
+        List<String> args = new ArrayList<>(List.of("apply", "--no-docker", "--netns", netns.name()));
         args.addAll(options);
         Shell.Result result;
         int generations;
@@ -80,7 +80,7 @@ class InvalidInputTest {
 
     @Test
     void aNamespaceThatDoesNotExistIsBadInput() {
-        Shell.Result result = Bridgewall.run("apply", "--netns", "bw-does-not-exist", "--bridge", "docker0=172.17.0.0/16");
+        Shell.Result result = Bridgewall.run("apply", "--no-docker", "--netns", "bw-does-not-exist", "--bridge", "docker0=172.17.0.0/16");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("network namespace 'bw-does-not-exist' does not exist").contains("ip netns add");
     }
@@ -91,7 +91,7 @@ class InvalidInputTest {
         // Enter the test namespace as root, then drop to nobody: the apply targets that namespace only.
         Shell.Result result = Bridgewall.run(
                 List.of("ip", "netns", "exec", netns.name(), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                List.of("apply", "--bridge", "docker0=172.17.0.0/16"));
+                List.of("apply", "--no-docker", "--bridge", "docker0=172.17.0.0/16"));
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
         assertThat(result.stderr()).contains("needs root or CAP_NET_ADMIN");
         assertThat(NftRuleset.text(netns)).isEqualTo(before);

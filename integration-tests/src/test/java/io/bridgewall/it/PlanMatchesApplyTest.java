@@ -26,7 +26,7 @@ class PlanMatchesApplyTest {
     void nftLoadingThePlanLeavesTheSameRulesetAsApply() {
         Root.require();
         try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
-            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan"), POLICY));
+            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan", "--no-docker"), POLICY));
             assertThat(plan.exitCode()).as(plan.stderr()).isZero();
 
             Shell.Result check = Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(),
@@ -35,7 +35,7 @@ class PlanMatchesApplyTest {
             Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(), List.of("ip", "netns", "exec", viaNft.name(), "nft", "-f", "-"))
                     .orThrow();
 
-            Shell.Result apply = Bridgewall.run(List.of(), concat(List.of("apply", "--netns", viaBridgewall.name()), POLICY));
+            Shell.Result apply = Bridgewall.run(List.of(), concat(List.of("apply", "--no-docker", "--netns", viaBridgewall.name()), POLICY));
             assertThat(apply.exitCode()).as(apply.stderr()).isZero();
 
             assertThat(NftRuleset.text(viaBridgewall)).isEqualTo(NftRuleset.text(viaNft));
@@ -47,7 +47,7 @@ class PlanMatchesApplyTest {
     void planTouchesNothingAndNeedsNoPrivileges() {
         Root.require();
         Shell.Result plan = Bridgewall.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                concat(List.of("plan"), POLICY));
+                concat(List.of("plan", "--no-docker"), POLICY));
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
         assertThat(plan.stdout()).startsWith("# bridgewall plan").contains("delete table inet bridgewall");
     }
