@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         version = "bridgewall 0.1.0",
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
                 + "but never reach private, link-local or each other's addresses.",
-        subcommands = {ApplyCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class})
+        subcommands = {ApplyCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class})
 final class BridgewallCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

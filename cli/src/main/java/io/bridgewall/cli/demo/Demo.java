@@ -1,0 +1,47 @@
+package io.bridgewall.cli.demo;
+
+import io.bridgewall.kernel.Firewall;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.RuleSet;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+/** `bridgewall demo`: the whole promise, shown with real packets in a lab that is gone afterwards. */
+public final class Demo {
+    private Demo() {
+    }
+
+    /** Runs the demo and returns how many probes broke the policy after the apply. */
+    public static int run(PrintWriter out) {
+        out.println("bridgewall demo: building a throwaway lab of network namespaces "
+                + "(this machine's own network is not touched)...");
+        out.flush();
+        try (DemoLab lab = DemoLab.create()) {
+            out.println("  containers " + DemoLab.C1 + " and " + DemoLab.C2 + " on bridge " + DemoLab.BRIDGE + " ("
+                    + DemoLab.SUBNET + ") in namespace " + lab.host);
+            out.println("  public host " + DemoLab.PUBLIC + " (no route back to the containers), LAN host "
+                    + DemoLab.LAN + ", cloud metadata " + DemoLab.METADATA);
+            DemoMatrix matrix = new DemoMatrix(lab);
+            List<TcpProbe.Outcome> before = matrix.run();
+
+            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET))));
+            try (Firewall firewall = Firewall.open(Optional.of(lab.host))) {
+                long started = System.nanoTime();
+                Firewall.ApplyReport report = firewall.apply(ruleSet);
+                out.printf("  applied the default policy in one transaction (%d messages) in %.1f ms, generation %d -> %d%n%n",
+                        report.transaction().messages(), (System.nanoTime() - started) / 1e6,
+                        report.generationBefore(), report.generationAfter());
+            }
+            List<TcpProbe.Outcome> after = matrix.run();
+            int failures = matrix.print(out, before, after);
+            out.println();
+            out.println(failures == 0 ? "result: every probe behaves as the policy says. The lab is removed now."
+                    : "result: " + failures + " probe(s) broke the policy (marked !). The lab is removed now.");
+            out.flush();
+            return failures;
+        }
+    }
+}

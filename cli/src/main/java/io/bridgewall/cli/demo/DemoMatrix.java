@@ -1,0 +1,61 @@
+package io.bridgewall.cli.demo;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The probes the demo runs, what bridgewall's policy expects of each, and the printed table. */
+final class DemoMatrix {
+    /** @param expectPeer when reachable, the address the far end must see (masquerade), if it matters */
+    record Probe(String label, String from, String address, int port, boolean expectReach, Optional<String> expectPeer) {
+        boolean satisfiedBy(TcpProbe.Outcome outcome) {
+            if (outcome.reached() != expectReach) {
+                return false;
+            }
+            return expectPeer.isEmpty() || outcome.peerSeen().equals(expectPeer);
+        }
+
+        String expectation() {
+            return expectReach ? "reach" + expectPeer.map(p -> ", seen as " + p).orElse("") : "blocked";
+        }
+    }
+
+    private final List<Probe> probes = new ArrayList<>();
+
+    DemoMatrix(DemoLab lab) {
+        Optional<String> masqueraded = Optional.of(DemoLab.UPLINK);
+        probes.add(new Probe("container -> public host", lab.c1, DemoLab.PUBLIC, DemoLab.SERVICE_PORT, true, masqueraded));
+        probes.add(new Probe("container -> LAN host", lab.c1, DemoLab.LAN, DemoLab.SERVICE_PORT, false, Optional.empty()));
+        probes.add(new Probe("container -> cloud metadata", lab.c1, DemoLab.METADATA, DemoLab.SERVICE_PORT, false,
+                Optional.empty()));
+        probes.add(new Probe("container -> other container", lab.c1, DemoLab.C2, DemoLab.SERVICE_PORT, false,
+                Optional.empty()));
+        probes.add(new Probe("container -> host port 8080", lab.c1, DemoLab.GATEWAY, DemoLab.OTHER_HOST_PORT, false,
+                Optional.empty()));
+        probes.add(new Probe("LAN -> host ssh (22)", lab.lan, DemoLab.HOST_ON_LAN, DemoLab.SSH_PORT, true, Optional.empty()));
+        probes.add(new Probe("LAN -> host port 8080", lab.lan, DemoLab.HOST_ON_LAN, DemoLab.OTHER_HOST_PORT, false,
+                Optional.empty()));
+        probes.add(new Probe("host -> LAN host", lab.host, DemoLab.LAN, DemoLab.SERVICE_PORT, true, Optional.empty()));
+    }
+
+    List<TcpProbe.Outcome> run() {
+        // In parallel: a blocked probe costs its whole timeout.
+        return probes.parallelStream().map(p -> TcpProbe.connect(p.from(), p.address(), p.port())).toList();
+    }
+
+    /** Prints the table and returns how many probes broke the policy after the apply. */
+    int print(PrintWriter out, List<TcpProbe.Outcome> before, List<TcpProbe.Outcome> after) {
+        String format = "%-48s %-28s %-28s %s%n";
+        out.printf(format, "probe", "policy expects", "before (no firewall)", "after (bridgewall)");
+        int failures = 0;
+        for (int i = 0; i < probes.size(); i++) {
+            Probe probe = probes.get(i);
+            boolean ok = probe.satisfiedBy(after.get(i));
+            failures += ok ? 0 : 1;
+            out.printf(format, probe.label() + " " + probe.address() + ":" + probe.port(), probe.expectation(),
+                    before.get(i).describe(), (ok ? "" : "! ") + after.get(i).describe());
+        }
+        return failures;
+    }
+}

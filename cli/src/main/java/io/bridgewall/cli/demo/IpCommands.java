@@ -1,0 +1,40 @@
+package io.bridgewall.cli.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the iproute2 and sysctl commands that build the demo lab, each with a timeout. */
+final class IpCommands {
+    private static final long TIMEOUT_SECONDS = 15;
+
+    private IpCommands() {
+    }
+
+    static void run(String... command) {
+        String output = runAllowingFailure(command);
+        if (output != null) {
+            throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output.strip());
+        }
+    }
+
+    /** Returns null on success, else what the command printed. */
+    static String runAllowingFailure(String... command) {
+        try {
+            Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return "timed out after " + TIMEOUT_SECONDS + " s";
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.exitValue() == 0 ? null : output;
+        } catch (IOException e) {
+            return e.getMessage() + " (apt-get install iproute2)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}
