@@ -22,13 +22,13 @@ public record Cidr(InetAddress network, int prefixLength) implements Comparable<
         IpFamily family = network instanceof Inet4Address ? IpFamily.IPV4 : IpFamily.IPV6;
         if (prefixLength < 0 || prefixLength > family.bitLength()) {
             throw new InvalidInputException("prefix length /" + prefixLength + " is out of range for "
-                    + network.getHostAddress() + "; use 0 to " + family.bitLength());
+                    + text(network) + "; use 0 to " + family.bitLength());
         }
         BigInteger host = toUnsigned(network.getAddress()).and(hostMask(family, prefixLength));
         if (host.signum() != 0) {
             Cidr suggestion = new Cidr(fromUnsigned(toUnsigned(network.getAddress()).andNot(hostMask(family, prefixLength)), family),
                     prefixLength);
-            throw new InvalidInputException(network.getHostAddress() + "/" + prefixLength
+            throw new InvalidInputException(text(network) + "/" + prefixLength
                     + " has host bits set; did you mean " + suggestion + "?");
         }
     }
@@ -147,12 +147,13 @@ public record Cidr(InetAddress network, int prefixLength) implements Comparable<
         return byFirst != 0 ? byFirst : Integer.compare(prefixLength, other.prefixLength);
     }
 
+    /** The address as users write it: dotted quad, or RFC 5952 compressed IPv6. */
+    private static String text(InetAddress address) {
+        return address instanceof Inet4Address ? address.getHostAddress() : Ipv6Text.compress(address.getAddress());
+    }
+
     @Override
     public String toString() {
-        String host = network.getHostAddress();
-        if (family() == IpFamily.IPV6) {
-            host = Ipv6Text.compress(network.getAddress());
-        }
-        return host + "/" + prefixLength;
+        return text(network) + "/" + prefixLength;
     }
 }

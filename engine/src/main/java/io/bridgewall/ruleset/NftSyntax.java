@@ -112,7 +112,7 @@ public final class NftSyntax {
             text.append("# not made by bridgewall: ").append(rule.unparsed()).append(' ');
         }
         if (!rule.comment().isEmpty()) {
-            text.append("comment \"").append(rule.comment().replace("\"", "'")).append("\" ");
+            text.append("comment \"").append(sanitize(rule.comment()).replace("\"", "'")).append("\" ");
         }
         return text.toString().strip();
     }

@@ -1,0 +1,170 @@
+package io.bridgewall.plan;
+
+import static io.bridgewall.testing.Fixtures.bridge;
+import static io.bridgewall.testing.Fixtures.ifname;
+import static io.bridgewall.testing.Fixtures.manyBridges;
+import static io.bridgewall.testing.Fixtures.network;
+import static io.bridgewall.testing.Fixtures.range;
+import static io.bridgewall.testing.Fixtures.samplePolicy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Port;
+import io.bridgewall.ruleset.ByteString;
+import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.Family;
+import io.bridgewall.ruleset.NamedSet;
+import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.ruleset.SetElement;
+import io.bridgewall.ruleset.SetType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    private static final RuleSet SAMPLE = Planner.plan(samplePolicy());
+
+    @Test
+    void plansTableInetBridgewall() {
+        assertThat(SAMPLE.table()).isEqualTo("bridgewall");
+        assertThat(SAMPLE.family()).isEqualTo(Family.INET);
+    }
+
+    @Test
+    void plansInputForwardAndPostroutingChains() {
+        assertThat(SAMPLE.chains()).extracting(Chain::name, Chain::type, Chain::hook, Chain::priority, Chain::policy)
+                .containsExactly(
+                        tuple("input", Chain.ChainType.FILTER, Chain.Hook.INPUT, 0,
+                                Chain.Policy.DROP),
+                        tuple("forward", Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0,
+                                Chain.Policy.ACCEPT),
+                        tuple("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING,
+                                100, Chain.Policy.ACCEPT));
+        assertThat(SAMPLE.chain("input").orElseThrow().rules()).hasSize(7);
+        assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(6);
+        assertThat(SAMPLE.chain("postrouting").orElseThrow().rules()).hasSize(2);
+    }
+
+    @Test
+    void leavesHostInputAloneWhenUnmanaged() {
+        RuleSet plan = Planner.plan(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
+
+        assertThat(plan.chains()).extracting(Chain::name).containsExactly("forward", "postrouting");
+        assertThat(plan.set(Planner.TCP_PORTS)).isEmpty();
+        assertThat(plan.set(Planner.UDP_PORTS)).isEmpty();
+        assertThat(plan.set(Planner.ICMPV6_TYPES)).isEmpty();
+        assertThat(plan.ruleCount()).isEqualTo(8);
+    }
+
+    @Test
+    void declaresEverySetWithItsTypeAndIntervalFlag() {
+        assertThat(SAMPLE.sets()).extracting(NamedSet::name, NamedSet::type, NamedSet::interval).containsExactly(
+                tuple("bridges", SetType.IFNAME, false),
+                tuple("internal_bridges", SetType.IFNAME, false),
+                tuple("bridge_nets_v4", SetType.IPV4_ADDR, true),
+                tuple("masquerade_nets_v4", SetType.IPV4_ADDR, true),
+                tuple("blocked_v4", SetType.IPV4_ADDR, true),
+                tuple("bridge_nets_v6", SetType.IPV6_ADDR, true),
+                tuple("masquerade_nets_v6", SetType.IPV6_ADDR, true),
+                tuple("blocked_v6", SetType.IPV6_ADDR, true),
+                tuple("host_tcp_ports", SetType.INET_SERVICE, false),
+                tuple("host_udp_ports", SetType.INET_SERVICE, false),
+                tuple("host_icmpv6_types", SetType.ICMPV6_TYPE, false));
+    }
+
+    @Test
+    void bridgeSetsHoldEveryBridgeSortedAndTheInternalOnesApart() {
+        assertThat(elements(SAMPLE, Planner.BRIDGES)).containsExactly(
+                ifname("br-direct", "routed"), ifname("br-internal", "backend"), ifname("docker0", "bridge (default)"));
+        assertThat(elements(SAMPLE, Planner.INTERNAL_BRIDGES)).containsExactly(ifname("br-internal", "backend"));
+    }
+
+    @Test
+    void bridgeNetworksHoldEverySubnetNotedWithItsBridge() {
+        assertThat(elements(SAMPLE, Planner.BRIDGE_NETS_V4)).containsExactly(
+                network("10.10.0.0/24", "br-internal"), network("172.17.0.0/16", "docker0"),
+                network("192.168.50.0/24", "br-direct"));
+        assertThat(elements(SAMPLE, Planner.BRIDGE_NETS_V6)).containsExactly(
+                network("fd00:d0c::/64", "docker0"), network("fd00:beef::/64", "br-direct"));
+    }
+
+    @Test
+    void masqueradesOnlyBridgesThatAskForItAndAreNotInternal() {
+        assertThat(elements(SAMPLE, Planner.MASQ_NETS_V4)).containsExactly(network("172.17.0.0/16", "docker0"));
+        assertThat(elements(SAMPLE, Planner.MASQ_NETS_V6)).containsExactly(network("fd00:d0c::/64", "docker0"));
+    }
+
+    @Test
+    void blockedSetsHoldTheDefaultRangesSortedPerFamily() {
+        assertThat(elements(SAMPLE, Planner.BLOCKED_V4)).containsExactly(
+                network("10.0.0.0/8", ""), network("100.64.0.0/10", ""), network("169.254.0.0/16", ""),
+                network("172.16.0.0/12", ""), network("192.168.0.0/16", ""));
+        assertThat(elements(SAMPLE, Planner.BLOCKED_V6)).containsExactly(network("fc00::/7", ""), network("fe80::/10", ""));
+    }
+
+    @Test
+    void blockedRangesThatTouchOrOverlapAreMerged() {
+        Policy policy = new Policy(List.of(), List.of(Cidr.parse("10.0.0.0/9"),
+                Cidr.parse("10.128.0.0/9"), Cidr.parse("10.64.0.0/16")),
+                HostInput.defaults());
+
+        assertThat(elements(Planner.plan(policy), Planner.BLOCKED_V4)).containsExactly(network("10.0.0.0/8", ""));
+    }
+
+    @Test
+    void hostSetsHoldThePortsByProtocolAndTheEssentialIcmpv6Types() {
+        RuleSet plan = Planner.plan(new Policy(List.of(), List.of(),
+                new HostInput(true, List.of(Port.parse("443"), Port.parse("22"), Port.parse("53/udp")))));
+
+        assertThat(elements(plan, Planner.TCP_PORTS)).containsExactly(
+                SetElement.single(ByteString.bigEndianU16(22), ""), SetElement.single(ByteString.bigEndianU16(443), ""));
+        assertThat(elements(plan, Planner.UDP_PORTS)).containsExactly(SetElement.single(ByteString.bigEndianU16(53), ""));
+        assertThat(elements(plan, Planner.ICMPV6_TYPES)).containsExactly(
+                SetElement.single(ByteString.of((byte) 134), ""), SetElement.single(ByteString.of((byte) 135), ""),
+                SetElement.single(ByteString.of((byte) 136), ""));
+    }
+
+    @Test
+    void ruleCountDoesNotDependOnTheNumberOfBridges() {
+        RuleSet one = Planner.plan(manyBridges(1));
+        RuleSet many = Planner.plan(manyBridges(10_000));
+
+        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(15);
+        assertThat(many.chains()).isEqualTo(one.chains());
+        assertThat(elements(one, Planner.BRIDGES)).hasSize(1);
+        assertThat(elements(many, Planner.BRIDGES)).hasSize(10_000);
+        assertThat(elements(many, Planner.BRIDGE_NETS_V4)).hasSize(10_000);
+        assertThat(elements(many, Planner.BRIDGE_NETS_V6)).hasSize(10_000);
+        assertThat(elements(many, Planner.MASQ_NETS_V4)).hasSize(10_000);
+    }
+
+    @Test
+    void samePolicyPlansToEqualRuleSets() {
+        assertThat(Planner.plan(samplePolicy())).isEqualTo(SAMPLE);
+    }
+
+    @Test
+    void bridgeOrderDoesNotChangeThePlanNotesIncluded() {
+        List<Bridge> bridges = new ArrayList<>(manyBridges(300).bridges());
+        // Adjacent subnets of different bridges merge into one element noted with both names.
+        bridges.add(bridge("br-x", true, false, "x", "172.17.0.0/16"));
+        bridges.add(bridge("br-y", true, false, "y", "172.18.0.0/16"));
+        RuleSet given = Planner.plan(Policy.withDefaults(bridges));
+        Collections.shuffle(bridges, new Random(42));
+        RuleSet shuffled = Planner.plan(Policy.withDefaults(bridges));
+
+        assertThat(shuffled).isEqualTo(given);
+        assertThat(elements(shuffled, Planner.BRIDGE_NETS_V4))
+                .contains(range("172.17.0.0", "172.18.255.255", "br-x; br-y"));
+    }
+
+    private static List<SetElement> elements(RuleSet plan, String set) {
+        return plan.set(set).orElseThrow().elements();
+    }
+}
