@@ -167,7 +167,7 @@ if [ -z "${SKIP_JMH:-}" ]; then
   echo "== in process (JMH: engine loaded and warm; $JMH_ARGS)"
   sizes_csv=$(echo "$SIZES" | tr ' ' ',')
   # shellcheck disable=SC2086
-  java -jar "$benchjar" $JMH_ARGS -p networks="$sizes_csv" -rf json -rff "$work/jmh.json" \
+  java -jar "$benchjar" $JMH_ARGS -p networks="$sizes_csv" -jvmArgsAppend "-Dbench.netns.prefix=$PREFIX-jmh" -rf json -rff "$work/jmh.json" \
     >"$work/jmh.log" 2>&1 || { tail -30 "$work/jmh.log" >&2; die "JMH failed"; }
   for n in $SIZES; do
     jmh_apply[$n]=$(jq -r --arg n "$n" '.[] | select((.benchmark | endswith(".apply")) and .params.networks == $n) | .primaryMetric.score' "$work/jmh.json")

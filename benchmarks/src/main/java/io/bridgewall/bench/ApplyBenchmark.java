@@ -1,0 +1,97 @@
+package io.bridgewall.bench;
+
+import io.bridgewall.kernel.Firewall;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.RuleSet;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The engine loaded and warm: how long committing a planned ruleset takes, and how long
+ * planning alone takes, for N networks. Needs root: {@link #apply} works in a network
+ * namespace made for the trial ({@code ip netns add}) and deleted afterwards, never in the
+ * machine's own. Run through bench/run.sh, or {@code java -jar benchmarks/target/benchmarks.jar}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ApplyBenchmark {
+    @Param({"1", "100", "1000", "10000"})
+    public int networks;
+
+    private Policy policy;
+    private RuleSet ruleSet;
+    private String namespace;
+    private Firewall firewall;
+
+    /** Network i: bridge bw<i> with a /24 not adjacent to its neighbours, so sets keep N ranges. */
+    static Policy policy(int networks) {
+        List<Bridge> bridges = new ArrayList<>(networks);
+        for (int i = 0; i < networks; i++) {
+            bridges.add(Bridge.of("bw" + i, "10." + (i / 128) + "." + ((i % 128) * 2) + ".0/24"));
+        }
+        return Policy.withDefaults(bridges);
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, InterruptedException {
+        policy = policy(networks);
+        ruleSet = Planner.plan(policy);
+        namespace = System.getProperty("bench.netns.prefix", "bwjmh-" + ProcessHandle.current().pid()) + "-" + networks;
+        ip("netns", "add", namespace);
+        try {
+            firewall = Firewall.open(Optional.of(namespace));
+        } catch (RuntimeException e) {
+            ip("netns", "del", namespace);
+            throw e;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException, InterruptedException {
+        try {
+            if (firewall != null) {
+                firewall.close();
+            }
+        } finally {
+            ip("netns", "del", namespace);
+        }
+    }
+
+    /** One atomic transaction replacing table inet bridgewall, with the generation reads around it. */
+    @Benchmark
+    public Firewall.ApplyReport apply() {
+        return firewall.apply(ruleSet);
+    }
+
+    /** Policy to nftables objects, pure: no I/O. */
+    @Benchmark
+    public RuleSet plan() {
+        return Planner.plan(policy);
+    }
+
+    private static void ip(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed; the benchmarks need root");
+        }
+    }
+}
