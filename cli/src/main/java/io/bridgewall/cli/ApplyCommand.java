@@ -32,10 +32,14 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Everything the user typed is validated before the kernel is touched.
+        Timing.mark("picocli: options parsed");
         RuleSet planned = Planner.plan(policyOptions.policy());
+        Timing.mark("policy and plan");
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
+            Timing.mark("native libraries, socket");
             Firewall.ApplyReport report = firewall.apply(planned);
+            Timing.mark("apply (one transaction)");
             out.printf("applied table %s %s: %d chains, %d rules, %d set elements in one transaction "
                             + "(%d messages, %d bytes), generation %d -> %d%n",
                     planned.family().nftName(), planned.table(), planned.chains().size(), planned.ruleCount(),
@@ -50,6 +54,7 @@ final class ApplyCommand implements Callable<Integer> {
                     return ErrorReporter.RUNTIME_FAILURE;
                 }
                 out.println("verified: the kernel holds exactly the planned table");
+                Timing.mark("read-back and compare");
             }
         }
         out.flush();

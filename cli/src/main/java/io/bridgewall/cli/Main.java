@@ -8,7 +8,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Timing.start();
+        int status = run(args);
+        Timing.end();
+        System.exit(status);
     }
 
     /** Runs the command and returns its exit code: 0 success, 1 failure at run time, 2 bad input. */
