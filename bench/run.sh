@@ -245,6 +245,13 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
     masq=$(ip netns exec "$h" nft list chain inet bridgewall postrouting | grep -c masquerade || true)
     echo "  ruleset $n network(s) ($masq masquerade rules): ${tput[$n]} Gbit/s"
   done
+  # The seed's iptables ruleset for the same one network, for comparison: it also tracks
+  # connections and masquerades, which is where most of the cost of any such ruleset is.
+  ./bridgewall remove --netns "$h" >/dev/null
+  [ -f "$work/seed1.sh" ] || gen_seed 1
+  ip netns exec "$h" bash "$work/seed1.sh"
+  tput[seed]=$(measure)
+  echo "  seed iptables ruleset, 1 network: ${tput[seed]} Gbit/s"
   echo "  no ruleset: ${tput[none]} Gbit/s"
   kill "$iperf_pid" 2>/dev/null || true; wait "$iperf_pid" 2>/dev/null || true; iperf_pid=""
   echo
@@ -273,7 +280,8 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
   echo "| data plane (TCP, 1 stream) | Gbit/s | of no ruleset |"
   echo "|---|---:|---:|"
   echo "| no ruleset | ${tput[none]} | 100% |"
-  for n in 1 10000; do
-    echo "| ruleset, $n network(s) | ${tput[$n]} | $(awk -v a="${tput[$n]}" -v b="${tput[none]}" 'BEGIN{printf "%.1f%%", 100*a/b}') |"
+  for n in 1 10000 seed; do
+    label="bridgewall ruleset, $n network(s)"; [ "$n" = seed ] && label="seed iptables ruleset, 1 network"
+    echo "| $label | ${tput[$n]} | $(awk -v a="${tput[$n]}" -v b="${tput[none]}" 'BEGIN{printf "%.1f%%", 100*a/b}') |"
   done
 fi
