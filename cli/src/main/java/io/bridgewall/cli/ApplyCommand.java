@@ -1,8 +1,10 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.kernel.KernelReader;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -26,13 +28,19 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Skip reading the table back after the commit.")
     boolean noVerify;
 
+    @Option(names = "--enable-br-netfilter",
+            description = "Turn on net.bridge.bridge-nf-call-ip(6)tables in the target namespace, so traffic between "
+                    + "containers on the same bridge passes the forward chain and is dropped.")
+    boolean enableBridgeNetfilter;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         // Everything the user typed is validated before the kernel is touched.
-        RuleSet planned = Planner.plan(policyOptions.policy());
+        Policy policy = policyOptions.policy();
+        RuleSet planned = Planner.plan(policy);
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
             Firewall.ApplyReport report = firewall.apply(planned);
@@ -50,6 +58,13 @@ final class ApplyCommand implements Callable<Integer> {
                     return ErrorReporter.RUNTIME_FAILURE;
                 }
                 out.println("verified: the kernel holds exactly the planned table");
+            }
+        }
+        if (!policy.bridges().isEmpty()) {
+            BridgeNetfilter.State state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns())
+                    : BridgeNetfilter.state(target.netns());
+            if (state != BridgeNetfilter.State.ENABLED) {
+                spec.commandLine().getErr().println("bridgewall: warning: " + BridgeNetfilter.advice(state));
             }
         }
         out.flush();

@@ -175,4 +175,18 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
         assertThat(kernel.rules(TABLE)).hasSize(15);
     }
+
+    @Test
+    void warnsWhenBridgedTrafficWouldBypassTheForwardChainAndCanFixIt() {
+        netns.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0").orThrow();
+        Shell.Result warned = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+        assertThat(warned.exitCode()).isZero();
+        assertThat(warned.stderr()).contains("NOT isolated").contains("--enable-br-netfilter");
+
+        Shell.Result fixed = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
+                "--enable-br-netfilter");
+        assertThat(fixed.exitCode()).isZero();
+        assertThat(fixed.stderr()).doesNotContain("NOT isolated");
+        assertThat(netns.exec("sysctl", "-n", "net.bridge.bridge-nf-call-iptables").orThrow().stdout().strip()).isEqualTo("1");
+    }
 }
