@@ -9,6 +9,7 @@ import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.nftnl.NftnlTable;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Expr;
+import io.bridgewall.ruleset.Family;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.Rule;
@@ -52,12 +53,12 @@ public final class Applier {
     }
 
     /** Deletes our table atomically; a table that is not there is not an error. */
-    public static void remove(NetlinkSocket socket, String table, int family, String familyName) {
+    public static void remove(NetlinkSocket socket, String table, Family family) {
         Batch batch = new Batch(socket, 0);
-        String id = familyName + " " + table;
-        try (NftnlTable t = NftnlTable.create(table, family)) {
-            batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "table " + id, t::buildPayload);
-            batch.add(Netlink.NFT_MSG_DELTABLE, family, 0, "delete table " + id, t::buildPayload);
+        String id = family.nftName() + " " + table;
+        try (NftnlTable t = NftnlTable.create(table, family.code())) {
+            batch.add(Netlink.NFT_MSG_NEWTABLE, family.code(), CREATE, "table " + id, t::buildPayload);
+            batch.add(Netlink.NFT_MSG_DELTABLE, family.code(), 0, "delete table " + id, t::buildPayload);
         }
         batch.commit();
     }
