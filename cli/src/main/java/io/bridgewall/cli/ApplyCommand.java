@@ -1,5 +1,6 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.kernel.KernelReader;
@@ -44,12 +45,17 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
             Firewall.ApplyReport report = firewall.apply(planned);
-            out.printf("applied table %s %s: %d chains, %d rules, %d set elements in one transaction "
-                            + "(%d messages, %d bytes), generation %d -> %d%n",
-                    planned.family().nftName(), planned.table(), planned.chains().size(), planned.ruleCount(),
-                    planned.sets().stream().mapToInt(s -> s.elements().size()).sum(),
-                    report.transaction().messages(), report.transaction().bytes(),
-                    report.generationBefore(), report.generationAfter());
+            Applier.Transaction transaction = report.transaction();
+            String table = "table " + planned.family().nftName() + " " + planned.table();
+            String shape = planned.chains().size() + " chains, " + planned.ruleCount() + " rules, "
+                    + planned.sets().stream().mapToInt(s -> s.elements().size()).sum() + " set elements";
+            switch (transaction.kind()) {
+                case UNCHANGED -> out.printf("unchanged: the kernel already holds the planned %s (%s), generation %d%n",
+                        table, shape, report.generationAfter());
+                case REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
+                        transaction.kind() == Applier.Kind.REPLACED ? "installed" : "updated", table, shape,
+                        transaction.messages(), transaction.bytes(), report.generationBefore(), report.generationAfter());
+            }
             if (!noVerify) {
                 Optional<KernelReader.Installed> installed = firewall.installed(planned.table(), planned.family());
                 if (installed.isEmpty() || !installed.get().ruleSet().comparable().equals(planned.comparable())) {
