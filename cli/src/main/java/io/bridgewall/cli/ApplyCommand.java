@@ -1,8 +1,11 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.kernel.Applier;
+import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.kernel.KernelReader;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -26,6 +29,11 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Skip reading the table back after the commit.")
     boolean noVerify;
 
+    @Option(names = "--enable-br-netfilter",
+            description = "Turn on net.bridge.bridge-nf-call-ip(6)tables in the target namespace, so traffic between "
+                    + "containers on the same bridge passes the forward chain and is dropped.")
+    boolean enableBridgeNetfilter;
+
     @Spec
     CommandSpec spec;
 
@@ -33,19 +41,25 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         // Everything the user typed is validated before the kernel is touched.
         Timing.mark("picocli: options parsed");
-        RuleSet planned = Planner.plan(policyOptions.policy());
+        Policy policy = policyOptions.policy();
+        RuleSet planned = Planner.plan(policy);
         Timing.mark("policy and plan");
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
             Timing.mark("native libraries, socket");
             Firewall.ApplyReport report = firewall.apply(planned);
             Timing.mark("apply (one transaction)");
-            out.printf("applied table %s %s: %d chains, %d rules, %d set elements in one transaction "
-                            + "(%d messages, %d bytes), generation %d -> %d%n",
-                    planned.family().nftName(), planned.table(), planned.chains().size(), planned.ruleCount(),
-                    planned.sets().stream().mapToInt(s -> s.elements().size()).sum(),
-                    report.transaction().messages(), report.transaction().bytes(),
-                    report.generationBefore(), report.generationAfter());
+            Applier.Transaction transaction = report.transaction();
+            String table = "table " + planned.family().nftName() + " " + planned.table();
+            String shape = planned.chains().size() + " chains, " + planned.ruleCount() + " rules, "
+                    + planned.sets().stream().mapToInt(s -> s.elements().size()).sum() + " set elements";
+            switch (transaction.kind()) {
+                case UNCHANGED -> out.printf("unchanged: the kernel already holds the planned %s (%s), generation %d%n",
+                        table, shape, report.generationAfter());
+                case REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
+                        transaction.kind() == Applier.Kind.REPLACED ? "installed" : "updated", table, shape,
+                        transaction.messages(), transaction.bytes(), report.generationBefore(), report.generationAfter());
+            }
             if (!noVerify) {
                 Optional<KernelReader.Installed> installed = firewall.installed(planned.table(), planned.family());
                 if (installed.isEmpty() || !installed.get().ruleSet().comparable().equals(planned.comparable())) {
@@ -57,6 +71,14 @@ final class ApplyCommand implements Callable<Integer> {
                 Timing.mark("read-back and compare");
             }
         }
+        if (!policy.bridges().isEmpty()) {
+            BridgeNetfilter.State state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns())
+                    : BridgeNetfilter.state(target.netns());
+            if (state != BridgeNetfilter.State.ENABLED) {
+                spec.commandLine().getErr().println("bridgewall: warning: " + BridgeNetfilter.advice(state));
+            }
+        }
+        Timing.mark("br_netfilter check");
         out.flush();
         return 0;
     }

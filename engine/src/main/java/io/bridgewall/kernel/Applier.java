@@ -1,111 +1,198 @@
 package io.bridgewall.kernel;
 
+import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
 import io.bridgewall.nftnl.Batch;
+import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlChain;
 import io.bridgewall.nftnl.NftnlRule;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.nftnl.NftnlTable;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Expr;
+import io.bridgewall.ruleset.Family;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleCompiler;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * Sends a ruleset to the kernel as one transaction that replaces our table: "add table,
- * delete table, add table and everything in it". The kernel commits it all in one new
- * generation or refuses all of it; no other table is touched.
+ * Brings the kernel to a planned ruleset in one transaction: the kernel commits it all in one
+ * new generation or refuses all of it; no other table is touched. The first install creates
+ * the table ("add table, delete table, add table and everything in it"); later applies keep
+ * table, chains and sets and change only what differs (see {@link TableDiff} for why).
  */
 public final class Applier {
-    /** Kernel elements per NEWSETELEM message: 1000 x at most 36 bytes stays under 64 KiB. */
+    /** Kernel elements per set-element message: 1000 x at most 36 bytes stays under 64 KiB. */
     static final int ELEMENTS_PER_MESSAGE = 1000;
+    /** Someone else committing between our read-back and our batch makes us read again. */
+    static final int ATTEMPTS = 3;
 
     private static final int CREATE = Netlink.NLM_F_CREATE;
 
     private Applier() {
     }
 
+    /** How an apply changed the kernel. */
+    public enum Kind {
+        /** The table was created or recreated whole. */
+        REPLACED,
+        /** The table was kept; only differing elements, rules or policies changed. */
+        UPDATED,
+        /** The kernel already held the plan; nothing was sent. */
+        UNCHANGED
+    }
+
     /** What one apply sent, for the user and for benchmarks. */
-    public record Transaction(int messages, int bytes) {
+    public record Transaction(Kind kind, int messages, int bytes) {
     }
 
-    public static Transaction apply(NetlinkSocket socket, RuleSet ruleSet) {
-        String table = ruleSet.table();
-        int family = ruleSet.family().code();
-        String id = ruleSet.family().nftName() + " " + table;
-        Batch batch = new Batch(socket, sizeHint(ruleSet));
-        replaceTable(batch, table, family, id);
-        int setId = 1;
-        for (NamedSet set : ruleSet.sets()) {
-            addSet(batch, table, family, id, set, setId++);
-        }
-        for (Chain chain : ruleSet.chains()) {
-            addChain(batch, table, family, id, chain);
-        }
-        batch.commit();
-        return new Transaction(batch.messageCount(), batch.byteLength());
-    }
-
-    /** Deletes our table atomically; a table that is not there is not an error. */
-    public static void remove(NetlinkSocket socket, String table, int family, String familyName) {
-        Batch batch = new Batch(socket, 0);
-        String id = familyName + " " + table;
-        try (NftnlTable t = NftnlTable.create(table, family)) {
-            batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "table " + id, t::buildPayload);
-            batch.add(Netlink.NFT_MSG_DELTABLE, family, 0, "delete table " + id, t::buildPayload);
-        }
-        batch.commit();
-    }
-
-    private static void replaceTable(Batch batch, String table, int family, String id) {
-        try (NftnlTable t = NftnlTable.create(table, family)) {
-            // Adding first makes the delete valid even when the table does not exist yet.
-            batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "table " + id, t::buildPayload);
-            batch.add(Netlink.NFT_MSG_DELTABLE, family, 0, "delete table " + id, t::buildPayload);
-            batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "add table " + id, t::buildPayload);
-        }
-    }
-
-    private static void addSet(Batch batch, String table, int family, String id, NamedSet set, int setId) {
-        try (NftnlSet s = NftnlSet.create(table, set.name(), family, set.type().datatype(), set.type().keyLength(),
-                set.flags(), setId)) {
-            s.userdata(SetUserdata.encode(set.type()));
-            batch.add(Netlink.NFT_MSG_NEWSET, family, CREATE, "add set " + id + " " + set.name(), s::buildPayload);
-        }
-        List<KernelElements.KernelElement> elements = KernelElements.encode(set);
-        for (int from = 0; from < elements.size(); from += ELEMENTS_PER_MESSAGE) {
-            int to = Math.min(from + ELEMENTS_PER_MESSAGE, elements.size());
-            try (NftnlSet carrier = NftnlSet.reference(table, set.name(), family)) {
-                for (KernelElements.KernelElement element : elements.subList(from, to)) {
-                    carrier.addElement(element.key().toArray(), element.flags());
+    public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
+        for (int attempt = 1; ; attempt++) {
+            int generation = NftRequests.generation(socket);
+            TableDiff.Result diff = TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()), planned);
+            if (diff.unchanged()) {
+                return new Transaction(Kind.UNCHANGED, 0, 0);
+            }
+            Batch batch = new Batch(socket, sizeHint(planned), OptionalInt.of(generation));
+            Target target = new Target(batch, planned.table(), planned.family());
+            if (diff.replaceWholeTable()) {
+                target.replaceTable(planned);
+            } else {
+                diff.changes().forEach(target::write);
+            }
+            try {
+                batch.commit();
+                return new Transaction(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED,
+                        batch.messageCount(), batch.byteLength());
+            } catch (KernelException e) {
+                if (e.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
+                    throw e;
                 }
-                batch.add(Netlink.NFT_MSG_NEWSETELEM, family, CREATE, "add element " + id + " " + set.name()
-                        + " (kernel elements " + from + " to " + (to - 1) + ")", carrier::buildElementsPayload);
             }
         }
     }
 
-    private static void addChain(Batch batch, String table, int family, String id, Chain chain) {
-        try (NftnlChain c = NftnlChain.create(table, chain.name(), family)
-                .hook(chain.type().nftName(), chain.hook().number(), chain.priority(), chain.policy().verdict())) {
-            batch.add(Netlink.NFT_MSG_NEWCHAIN, family, CREATE, "add chain " + id + " " + chain.name(), c::buildPayload);
+    /** Deletes our table atomically; a table that is not there is not an error. */
+    public static void remove(NetlinkSocket socket, String table, Family family) {
+        Batch batch = new Batch(socket, 0);
+        String id = family.nftName() + " " + table;
+        try (NftnlTable t = NftnlTable.create(table, family.code())) {
+            batch.add(Netlink.NFT_MSG_NEWTABLE, family.code(), CREATE, "table " + id, t::buildPayload);
+            batch.add(Netlink.NFT_MSG_DELTABLE, family.code(), 0, "delete table " + id, t::buildPayload);
         }
-        for (Rule rule : chain.rules()) {
-            try (NftnlRule r = NftnlRule.create(table, chain.name(), family)) {
-                for (Expr expr : RuleCompiler.compile(rule)) {
-                    r.add(ExprCodec.encode(expr));
+        batch.commit();
+    }
+
+    /** Writes changes to one table into a batch, each message described in nft words. */
+    private static final class Target {
+        private final Batch batch;
+        private final String table;
+        private final int family;
+        private final String id;
+        private int nextSetId = 1;
+
+        Target(Batch batch, String table, Family family) {
+            this.batch = batch;
+            this.table = table;
+            this.family = family.code();
+            this.id = family.nftName() + " " + table;
+        }
+
+        void replaceTable(RuleSet ruleSet) {
+            try (NftnlTable t = NftnlTable.create(table, family)) {
+                // Adding first makes the delete valid even when the table does not exist yet.
+                batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "table " + id, t::buildPayload);
+                batch.add(Netlink.NFT_MSG_DELTABLE, family, 0, "delete table " + id, t::buildPayload);
+                batch.add(Netlink.NFT_MSG_NEWTABLE, family, CREATE, "add table " + id, t::buildPayload);
+            }
+            ruleSet.sets().forEach(set -> write(new TableDiff.Change.CreateSet(set)));
+            ruleSet.chains().forEach(chain -> write(new TableDiff.Change.CreateChain(chain)));
+        }
+
+        void write(TableDiff.Change change) {
+            if (change instanceof TableDiff.Change.CreateSet c) {
+                createSet(c.set());
+                elements(Netlink.NFT_MSG_NEWSETELEM, "add", c.set(), KernelElements.encode(c.set()));
+            } else if (change instanceof TableDiff.Change.DeleteElements c) {
+                elements(Netlink.NFT_MSG_DELSETELEM, "delete", c.set(), c.elements());
+            } else if (change instanceof TableDiff.Change.AddElements c) {
+                elements(Netlink.NFT_MSG_NEWSETELEM, "add", c.set(), c.elements());
+            } else if (change instanceof TableDiff.Change.CreateChain c) {
+                chain(c.chain(), "add chain ");
+                addRules(c.chain());
+            } else if (change instanceof TableDiff.Change.SetPolicy c) {
+                chain(c.chain(), "set policy " + c.chain().policy().nftName() + " of chain ");
+            } else if (change instanceof TableDiff.Change.ReplaceRules c) {
+                flush(c.chain().name());
+                addRules(c.chain());
+            } else if (change instanceof TableDiff.Change.DeleteChain c) {
+                flush(c.name());
+                try (NftnlChain chain = NftnlChain.create(table, c.name(), family)) {
+                    batch.add(Netlink.NFT_MSG_DELCHAIN, family, 0, "delete chain " + id + " " + c.name(),
+                            chain::buildPayload);
                 }
-                if (!rule.comment().isEmpty()) {
-                    r.userdata(RuleComment.encode(rule.comment()));
+            } else if (change instanceof TableDiff.Change.DeleteSet c) {
+                try (NftnlSet set = NftnlSet.reference(table, c.name(), family)) {
+                    batch.add(Netlink.NFT_MSG_DELSET, family, 0, "delete set " + id + " " + c.name(), set::buildPayload);
                 }
-                String text = NftSyntax.ruleText(rule);
-                batch.add(Netlink.NFT_MSG_NEWRULE, family, CREATE | Netlink.NLM_F_APPEND,
-                        "add rule " + id + " " + chain.name() + " " + text, r::buildPayload);
+            } else {
+                throw new IllegalArgumentException("no message for " + change);
+            }
+        }
+
+        private void createSet(NamedSet set) {
+            try (NftnlSet s = NftnlSet.create(table, set.name(), family, set.type().datatype(), set.type().keyLength(),
+                    set.flags(), nextSetId++)) {
+                s.userdata(SetUserdata.encode(set.type()));
+                batch.add(Netlink.NFT_MSG_NEWSET, family, CREATE, "add set " + id + " " + set.name(), s::buildPayload);
+            }
+        }
+
+        private void elements(int message, String verb, NamedSet set, List<KernelElements.KernelElement> elements) {
+            for (int from = 0; from < elements.size(); from += ELEMENTS_PER_MESSAGE) {
+                int to = Math.min(from + ELEMENTS_PER_MESSAGE, elements.size());
+                try (NftnlSet carrier = NftnlSet.reference(table, set.name(), family)) {
+                    for (KernelElements.KernelElement element : elements.subList(from, to)) {
+                        carrier.addElement(element.key().toArray(), element.flags());
+                    }
+                    batch.add(message, family, message == Netlink.NFT_MSG_NEWSETELEM ? CREATE : 0,
+                            verb + " element " + id + " " + set.name() + " (kernel elements " + from + " to " + (to - 1) + ")",
+                            carrier::buildElementsPayload);
+                }
+            }
+        }
+
+        private void chain(Chain chain, String what) {
+            try (NftnlChain c = NftnlChain.create(table, chain.name(), family)
+                    .hook(chain.type().nftName(), chain.hook().number(), chain.priority(), chain.policy().verdict())) {
+                batch.add(Netlink.NFT_MSG_NEWCHAIN, family, CREATE, what + id + " " + chain.name(), c::buildPayload);
+            }
+        }
+
+        /** A rule-delete naming only table and chain deletes every rule of the chain. */
+        private void flush(String chain) {
+            try (NftnlRule all = NftnlRule.create(table, chain, family)) {
+                batch.add(Netlink.NFT_MSG_DELRULE, family, 0, "flush chain " + id + " " + chain, all::buildPayload);
+            }
+        }
+
+        private void addRules(Chain chain) {
+            for (Rule rule : chain.rules()) {
+                try (NftnlRule r = NftnlRule.create(table, chain.name(), family)) {
+                    for (Expr expr : RuleCompiler.compile(rule)) {
+                        r.add(ExprCodec.encode(expr));
+                    }
+                    if (!rule.comment().isEmpty()) {
+                        r.userdata(RuleComment.encode(rule.comment()));
+                    }
+                    batch.add(Netlink.NFT_MSG_NEWRULE, family, CREATE | Netlink.NLM_F_APPEND,
+                            "add rule " + id + " " + chain.name() + " " + NftSyntax.ruleText(rule), r::buildPayload);
+                }
             }
         }
     }

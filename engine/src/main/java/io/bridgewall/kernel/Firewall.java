@@ -44,10 +44,10 @@ public final class Firewall implements AutoCloseable {
 
     /** Removes the table; false when it was not there (nothing is sent then). */
     public boolean remove(String table, Family family) {
-        if (installed(table, family).isEmpty()) {
+        if (!KernelReader.exists(socket, table, family)) {
             return false;
         }
-        Applier.remove(socket, table, family.code(), family.nftName());
+        Applier.remove(socket, table, family);
         return true;
     }
 

@@ -38,7 +38,7 @@ public final class KernelReader {
     }
 
     public static Optional<Installed> read(NetlinkSocket socket, String table, Family family) {
-        if (!tableExists(socket, table, family)) {
+        if (!exists(socket, table, family)) {
             return Optional.empty();
         }
         List<String> unexpected = new ArrayList<>();
@@ -48,7 +48,8 @@ public final class KernelReader {
         return Optional.of(new Installed(new RuleSet(table, family, sets, chains), unexpected));
     }
 
-    private static boolean tableExists(NetlinkSocket socket, String table, Family family) {
+    /** Whether the table exists, without reading its contents. */
+    public static boolean exists(NetlinkSocket socket, String table, Family family) {
         try (NftnlTable request = NftnlTable.create(table, family.code())) {
             NftRequests.get(socket, Netlink.NFT_MSG_GETTABLE, family.code(), "reading table " + family.nftName()
                     + " " + table, request::buildPayload, message -> { });

@@ -85,14 +85,58 @@ class AtomicApplyTest {
     }
 
     @Test
-    void reapplyingTheSamePolicyLeavesTheSameRuleset() {
+    void reapplyingTheSamePolicyChangesNothingAndCommitsNothing() {
         String[] apply = {"apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
                 "--bridge", "br-0123456789ab=10.99.0.0/24,fd00:99::/64"};
         assertThat(bridgewall(apply).exitCode()).isZero();
         String first = NftRuleset.text(netns);
-        Shell.Result again = bridgewall(apply);
+        Shell.Result again;
+        int generations;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            again = bridgewall(apply);
+            generations = monitor.generationsSinceStart();
+        }
         assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).startsWith("unchanged:");
+        assertThat(generations).isZero();
         assertThat(NftRuleset.text(netns)).isEqualTo(first);
+    }
+
+    @Test
+    void aChangedPolicyIsUpdatedInPlaceInOneGenerationAndEqualsAFreshInstall() {
+        assertThat(bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
+                "--bridge", "br-gone=10.97.0.0/24").exitCode()).isZero();
+        String[] changed = {"--no-docker", "--bridge", "docker0=172.17.0.0/16", "--bridge", "br-new=10.96.0.0/24,fd00:96::/64",
+                "--allow-port", "22", "--allow-port", "53/udp"};
+        Shell.Result updated;
+        int generations;
+        List<String> events;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            updated = Bridgewall.run(List.of(), concat(List.of("apply", "--netns", netns.name()), List.of(changed)));
+            generations = monitor.generationsSinceStart();
+            events = monitor.lines();
+        }
+        assertThat(updated.exitCode()).as(updated.stderr()).isZero();
+        assertThat(updated.stdout()).startsWith("updated table inet bridgewall");
+        assertThat(generations).isEqualTo(1);
+        // Only elements moved: the table, its chains, sets and rules stayed in force throughout.
+        assertThat(events).anyMatch(e -> e.startsWith("add element inet bridgewall bridges { \"br-new\" }"))
+                .anyMatch(e -> e.startsWith("delete element inet bridgewall bridges { \"br-gone\" }"))
+                .noneMatch(e -> e.contains("table inet bridgewall"))
+                .noneMatch(e -> e.contains("chain inet bridgewall"))
+                .noneMatch(e -> e.contains("rule inet bridgewall"));
+
+        try (Netns fresh = Netns.create("fresh")) {
+            assertThat(Bridgewall.run(List.of(), concat(List.of("apply", "--netns", fresh.name()), List.of(changed)))
+                    .exitCode()).isZero();
+            assertThat(NftRuleset.text(netns)).isEqualTo(NftRuleset.text(fresh));
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Test
@@ -174,5 +218,19 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
         assertThat(kernel.rules(TABLE)).hasSize(15);
+    }
+
+    @Test
+    void warnsWhenBridgedTrafficWouldBypassTheForwardChainAndCanFixIt() {
+        netns.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0").orThrow();
+        Shell.Result warned = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+        assertThat(warned.exitCode()).isZero();
+        assertThat(warned.stderr()).contains("NOT isolated").contains("--enable-br-netfilter");
+
+        Shell.Result fixed = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
+                "--enable-br-netfilter");
+        assertThat(fixed.exitCode()).isZero();
+        assertThat(fixed.stderr()).doesNotContain("NOT isolated");
+        assertThat(netns.exec("sysctl", "-n", "net.bridge.bridge-nf-call-iptables").orThrow().stdout().strip()).isEqualTo("1");
     }
 }

@@ -106,7 +106,7 @@ class InvalidInputTest {
         // Hide the library in a private mount namespace only this command lives in.
         Shell.Result result = Shell.run(Shell.DEFAULT_TIMEOUT, null, List.of("unshare", "--mount", "sh", "-c",
                 "mount --bind /dev/null " + library + " && exec java -jar " + Bridgewall.jar()
-                        + " apply --netns " + netns.name() + " --bridge docker0=172.17.0.0/16"));
+                        + " apply --no-docker --netns " + netns.name() + " --bridge docker0=172.17.0.0/16"));
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
         assertThat(result.stderr().strip()).doesNotContain("\n")
                 .contains("libnftnl.so.11 not found: apt-get install libnftnl11");

@@ -28,18 +28,26 @@ public final class Netlink {
     public static final int NFNL_SUBSYS_NFTABLES = 10;
     public static final int NFNL_MSG_BATCH_BEGIN = 0x10;
     public static final int NFNL_MSG_BATCH_END = 0x11;
+    /** Batch begin attribute: commit only if the ruleset is still at this generation. */
+    public static final int NFNL_BATCH_GENID = 1;
+    /** The kernel's answer when the generation moved on: read again and retry. */
+    public static final int ERESTART = 85;
 
     public static final int NFT_MSG_NEWTABLE = 0;
     public static final int NFT_MSG_GETTABLE = 1;
     public static final int NFT_MSG_DELTABLE = 2;
     public static final int NFT_MSG_NEWCHAIN = 3;
     public static final int NFT_MSG_GETCHAIN = 4;
+    public static final int NFT_MSG_DELCHAIN = 5;
     public static final int NFT_MSG_NEWRULE = 6;
     public static final int NFT_MSG_GETRULE = 7;
+    public static final int NFT_MSG_DELRULE = 8;
     public static final int NFT_MSG_NEWSET = 9;
     public static final int NFT_MSG_GETSET = 10;
+    public static final int NFT_MSG_DELSET = 11;
     public static final int NFT_MSG_NEWSETELEM = 12;
     public static final int NFT_MSG_GETSETELEM = 13;
+    public static final int NFT_MSG_DELSETELEM = 14;
     public static final int NFT_MSG_GETGEN = 16;
 
     /** The message type on the wire: nf_tables subsystem in the high byte. */

@@ -7,6 +7,7 @@ import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 
@@ -26,12 +27,34 @@ public final class Batch {
     private boolean sent;
 
     public Batch(NetlinkSocket socket, int sizeHint) {
+        this(socket, sizeHint, OptionalInt.empty());
+    }
+
+    /**
+     * A batch the kernel commits only while the ruleset is still at {@code generation}
+     * (NFNL_BATCH_GENID); otherwise it refuses it whole with ERESTART, so a change computed
+     * from a read-back never lands on a ruleset someone else changed in between.
+     */
+    public Batch(NetlinkSocket socket, int sizeHint, OptionalInt generation) {
         this.socket = socket;
         this.buffer = new MessageBuffer(sizeHint);
         this.beginSequence = socket.allocateSequence();
-        NFTNL.nftnl_batch_begin(buffer.reserve(), beginSequence);
+        Pointer begin = NFTNL.nftnl_batch_begin(buffer.reserve(), beginSequence);
+        generation.ifPresent(id -> appendGenerationId(begin, id));
         buffer.commit();
-        descriptions.put(beginSequence, "starting the transaction");
+        descriptions.put(beginSequence, generation.isPresent()
+                ? "starting the transaction at generation " + Integer.toUnsignedString(generation.getAsInt())
+                : "starting the transaction");
+    }
+
+    /** libnftnl's batch_begin has no genid; append the attribute by hand: len, type, big-endian u32. */
+    private static void appendGenerationId(Pointer begin, int generation) {
+        int length = begin.getInt(0);
+        begin.putShort(length, (short) 8);
+        begin.putShort(length + 2, (short) Netlink.NFNL_BATCH_GENID);
+        begin.put(length + 4, new byte[] {(byte) (generation >>> 24), (byte) (generation >>> 16),
+                (byte) (generation >>> 8), (byte) generation}, 0, 4);
+        begin.putInt(0, length + 8);
     }
 
     /**

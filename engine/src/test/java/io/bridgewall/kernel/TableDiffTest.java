@@ -1,0 +1,123 @@
+package io.bridgewall.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bridgewall.kernel.TableDiff.Change;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.NamedSet;
+import io.bridgewall.ruleset.Rule;
+import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.ruleset.SetType;
+import io.bridgewall.ruleset.Statement;
+import io.bridgewall.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TableDiffTest {
+    private static final RuleSet SAMPLE = Planner.plan(Fixtures.samplePolicy());
+
+    private static Optional<KernelReader.Installed> installed(RuleSet ruleSet) {
+        return Optional.of(new KernelReader.Installed(ruleSet, List.of()));
+    }
+
+    private static RuleSet withBridges(List<Bridge> bridges) {
+        return Planner.plan(Policy.withDefaults(bridges));
+    }
+
+    @Test
+    void nothingInstalledMeansTheWholeTableIsCreated() {
+        assertThat(TableDiff.between(Optional.empty(), SAMPLE).replaceWholeTable()).isTrue();
+    }
+
+    @Test
+    void somethingBridgewallCannotModelMeansTheWholeTableIsReplaced() {
+        TableDiff.Result result = TableDiff.between(
+                Optional.of(new KernelReader.Installed(SAMPLE, List.of("chain extra is not a base chain"))), SAMPLE);
+        assertThat(result.replaceWholeTable()).isTrue();
+    }
+
+    @Test
+    void theSameRulesetIsUnchangedEvenWithLiveCountersAndNotes() {
+        assertThat(TableDiff.between(installed(SAMPLE), SAMPLE).unchanged()).isTrue();
+        RuleSet counted = new RuleSet(SAMPLE.table(), SAMPLE.family(), SAMPLE.sets(), SAMPLE.chains().stream()
+                .map(c -> new Chain(c.name(), c.type(), c.hook(), c.priority(), c.policy(), c.rules().stream()
+                        .map(r -> new Rule(r.matches(), r.statements().stream()
+                                .map(s -> s instanceof Statement.Counter ? new Statement.Counter(7, 700) : s).toList(),
+                                r.comment()))
+                        .toList()))
+                .toList());
+        assertThat(TableDiff.between(installed(counted), SAMPLE).unchanged()).isTrue();
+    }
+
+    @Test
+    void aNewNetworkOnlyAddsElements() {
+        List<Bridge> before = List.of(Bridge.of("docker0", "172.17.0.0/16"));
+        List<Bridge> after = new ArrayList<>(before);
+        after.add(Bridge.of("br-new", "10.50.0.0/24"));
+        List<Change> changes = TableDiff.between(installed(withBridges(before)), withBridges(after)).changes();
+        assertThat(changes).allSatisfy(c -> assertThat(c).isInstanceOf(Change.AddElements.class));
+        assertThat(changes).extracting(c -> ((Change.AddElements) c).set().name())
+                .containsExactly(Planner.BRIDGES, Planner.BRIDGE_NETS_V4, Planner.MASQ_NETS_V4);
+        // an interval range is a start and an end element
+        assertThat(((Change.AddElements) changes.get(1)).elements()).hasSize(2);
+    }
+
+    @Test
+    void aRemovedNetworkOnlyDeletesElements() {
+        List<Bridge> after = List.of(Bridge.of("docker0", "172.17.0.0/16"));
+        List<Bridge> before = new ArrayList<>(after);
+        before.add(Bridge.of("br-old", "10.50.0.0/24"));
+        List<Change> changes = TableDiff.between(installed(withBridges(before)), withBridges(after)).changes();
+        assertThat(changes).isNotEmpty().allSatisfy(c -> assertThat(c).isInstanceOf(Change.DeleteElements.class));
+    }
+
+    @Test
+    void dropsTheInputChainAndItsSetsWhenTheHostInputIsNoLongerManaged() {
+        RuleSet unmanaged = Planner.plan(new Policy(Fixtures.sampleBridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
+        List<Change> changes = TableDiff.between(installed(SAMPLE), unmanaged).changes();
+        assertThat(changes).containsExactly(new Change.DeleteChain("input"), new Change.DeleteSet(Planner.TCP_PORTS),
+                new Change.DeleteSet(Planner.UDP_PORTS), new Change.DeleteSet(Planner.ICMPV6_TYPES));
+    }
+
+    @Test
+    void aForeignRuleInOurChainIsFlushedWithTheChainsRules() {
+        Chain forward = SAMPLE.chain("forward").orElseThrow();
+        List<Rule> tampered = new ArrayList<>(forward.rules());
+        tampered.add(0, new Rule(List.of(), List.of(new Statement.Accept()), "someone else"));
+        RuleSet installed = replaceChain(SAMPLE, new Chain("forward", forward.type(), forward.hook(), forward.priority(),
+                forward.policy(), tampered));
+        assertThat(TableDiff.between(installed(installed), SAMPLE).changes()).containsExactly(new Change.ReplaceRules(forward));
+    }
+
+    @Test
+    void aChangedPolicyIsSetInPlace() {
+        Chain input = SAMPLE.chain("input").orElseThrow();
+        RuleSet installed = replaceChain(SAMPLE, new Chain("input", input.type(), input.hook(), input.priority(),
+                Chain.Policy.ACCEPT, input.rules()));
+        assertThat(TableDiff.between(installed(installed), SAMPLE).changes()).containsExactly(new Change.SetPolicy(input));
+    }
+
+    @Test
+    void aSetOfAnotherTypeOrAChainOnAnotherHookMeansReplacingTheTable() {
+        List<NamedSet> sets = new ArrayList<>(SAMPLE.sets());
+        sets.replaceAll(s -> s.name().equals(Planner.INTERNAL_BRIDGES) ? new NamedSet(s.name(), SetType.IPV4_ADDR, true, List.of()) : s);
+        RuleSet otherType = new RuleSet(SAMPLE.table(), SAMPLE.family(), sets, SAMPLE.chains());
+        assertThat(TableDiff.between(installed(otherType), SAMPLE).replaceWholeTable()).isTrue();
+
+        Chain input = SAMPLE.chain("input").orElseThrow();
+        RuleSet otherPriority = replaceChain(SAMPLE, new Chain("input", input.type(), input.hook(), -10, input.policy(),
+                input.rules()));
+        assertThat(TableDiff.between(installed(otherPriority), SAMPLE).replaceWholeTable()).isTrue();
+    }
+
+    private static RuleSet replaceChain(RuleSet ruleSet, Chain chain) {
+        return new RuleSet(ruleSet.table(), ruleSet.family(), ruleSet.sets(), ruleSet.chains().stream()
+                .map(c -> c.name().equals(chain.name()) ? chain : c).toList());
+    }
+}
