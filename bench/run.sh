@@ -113,7 +113,7 @@ median_ms() {
     printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; print m / 1000}'
   fi
 }
-fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v < 10) printf "%.2f", v; else printf "%.0f", v }'; }
+fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v < 1) printf "%.3f", v; else if (v < 10) printf "%.2f", v; else printf "%.0f", v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
 
 echo "== machine"
@@ -125,7 +125,7 @@ echo
 ns_for() { echo "$PREFIX-$1"; }
 prep() { local ns; ns=$(ns_for "$1"); echo "ip netns del $ns 2>/dev/null; ip netns add $ns"; }
 
-declare -A bw bwnv nft seed rss jmh_apply jmh_plan
+declare -A bw bwnv nft seed rss jmh_apply jmh_reapply jmh_plan
 # The launcher writes its class-data archive after the first apply; make sure that first run
 # (about a second longer) is not one of the timed ones.
 warm=$PREFIX-warm; newns "$warm"
@@ -192,9 +192,10 @@ if [ -z "${SKIP_JMH:-}" ]; then
     >"$work/jmh.log" 2>&1 || { tail -30 "$work/jmh.log" >&2; die "JMH failed"; }
   for n in $SIZES; do
     jmh_apply[$n]=$(jq -r --arg n "$n" '.[] | select((.benchmark | endswith(".apply")) and .params.networks == $n) | .primaryMetric.score' "$work/jmh.json")
+    jmh_reapply[$n]=$(jq -r --arg n "$n" '.[] | select((.benchmark | endswith(".applyUnchanged")) and .params.networks == $n) | .primaryMetric.score' "$work/jmh.json")
     jmh_plan[$n]=$(jq -r --arg n "$n" '.[] | select((.benchmark | endswith(".plan")) and .params.networks == $n) | .primaryMetric.score' "$work/jmh.json")
   done
-  grep -E '^Benchmark|^ApplyBenchmark' "$work/jmh.log" | sed 's/^/  /'
+  grep -E '^Benchmark|^ApplyBenchmark|^ReapplyBenchmark' "$work/jmh.log" | sed 's/^/  /'
   echo
 fi
 
@@ -257,11 +258,11 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
   echo
 fi
 
-echo "== results (medians; ms; ratios against nft -f of the identical ruleset, same run)"
+echo "== results (medians; ms; ratios against nft -f of the identical ruleset, same run; JMH: mean ms/op)"
 echo "Machine: $machine"
 echo
-echo "| networks | nft -f | bridgewall apply (process) | ratio | apply --no-verify | ratio | seed iptables calls | ratio | peak RSS | in-process apply (JMH) | ratio | plan only (JMH) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| networks | nft -f | bridgewall apply (process) | ratio | apply --no-verify | ratio | seed iptables calls | ratio | peak RSS | in-process apply (JMH) | ratio | in-process re-apply, unchanged (JMH) | plan only (JMH) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   s=${seed[$n]}; sr="-"
   case "$s" in
@@ -269,11 +270,12 @@ for n in $SIZES; do
     "-") ;;
     *) sr=$(ratio "$s" "${nft[$n]}"); s=$(fmt "$s") ;;
   esac
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s MiB | %s | %s | %s |\n' "$n" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s MiB | %s | %s | %s | %s |\n' "$n" \
     "$(fmt "${nft[$n]}")" "$(fmt "${bw[$n]}")" "$(ratio "${bw[$n]}" "${nft[$n]}")" \
     "$(fmt "${bwnv[$n]}")" "$(ratio "${bwnv[$n]}" "${nft[$n]}")" \
     "$s" "$sr" "$(awk -v k="${rss[$n]}" 'BEGIN{printf "%.0f", k/1024}')" \
-    "$(fmt "${jmh_apply[$n]:--}")" "$(ratio "${jmh_apply[$n]:-}" "${nft[$n]}")" "$(fmt "${jmh_plan[$n]:--}")"
+    "$(fmt "${jmh_apply[$n]:--}")" "$(ratio "${jmh_apply[$n]:-}" "${nft[$n]}")" \
+    "$(fmt "${jmh_reapply[$n]:--}")" "$(fmt "${jmh_plan[$n]:--}")"
 done
 if [ -z "${SKIP_DATAPLANE:-}" ]; then
   echo
