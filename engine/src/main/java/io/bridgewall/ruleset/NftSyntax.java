@@ -32,7 +32,7 @@ public final class NftSyntax {
         NftSyntax syntax = new NftSyntax(false);
         header.forEach(line -> syntax.out.append("# ").append(sanitize(line)).append('\n'));
         String id = ruleSet.family().nftName() + " " + ruleSet.table();
-        syntax.out.append("# Replaces table ").append(id).append(" atomically; nothing else on the host is touched.\n");
+        syntax.out.append("# (Re)creates table ").append(id).append(" in one transaction, as it stands after `bridgewall apply`; nothing else is touched.\n");
         syntax.out.append("table ").append(id).append('\n');
         syntax.out.append("delete table ").append(id).append('\n');
         syntax.table(ruleSet);

@@ -22,7 +22,7 @@ class NftSyntaxTest {
         assertThat(lines.subList(0, 6)).containsExactly(
                 "# bridgewall plan",
                 "# 3 bridges",
-                "# Replaces table inet bridgewall atomically; nothing else on the host is touched.",
+                "# (Re)creates table inet bridgewall in one transaction, as it stands after `bridgewall apply`; nothing else is touched.",
                 "table inet bridgewall",
                 "delete table inet bridgewall",
                 "table inet bridgewall {");
