@@ -7,8 +7,8 @@
 #   SIZES="1 100" RUNS=5 sudo bench/run.sh
 #   SKIP_JMH=1 SKIP_DATAPLANE=1 sudo bench/run.sh
 #
-# Installs nothing: it checks for its tools and says what to apt-get. Builds the jars with
-# Maven when they are missing. Every ruleset is loaded into a network namespace made for the
+# Installs the Debian packages it needs when they are missing (apt-get), so one command
+# works on a fresh machine. Builds the jars with Maven when they are missing. Every ruleset is loaded into a network namespace made for the
 # run (`ip netns add bwbench-*`), never into this machine's own; all of them are deleted on exit,
 # also on failure or Ctrl-C. Traffic only flows between namespaces made here, with the
 # documentation range 203.0.113.0/24 as the "public" side.
@@ -35,9 +35,17 @@ need iptables iptables
 need ip iproute2
 need jq jq
 need timeout coreutils
+need hyperfine hyperfine
+need iperf3 iperf3
 [ -x /usr/bin/time ] || missing+=(time)
+ldconfig -p 2>/dev/null | grep -q 'libnftnl\.so\.11 ' || missing+=(libnftnl11)
+ldconfig -p 2>/dev/null | grep -q 'libmnl\.so\.0 ' || missing+=(libmnl0)
 if [ "${#missing[@]}" -gt 0 ]; then
-  die "missing tools: apt-get install ${missing[*]}"
+  command -v apt-get >/dev/null 2>&1 || die "missing tools: install ${missing[*]}"
+  echo "bench: installing ${missing[*]} (apt-get)..." >&2
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+    || die "could not install ${missing[*]}"
 fi
 have_hyperfine=0; command -v hyperfine >/dev/null 2>&1 && have_hyperfine=1
 [ "$have_hyperfine" = 1 ] || echo "bench: hyperfine not found (apt-get install hyperfine); using a bash loop" >&2
