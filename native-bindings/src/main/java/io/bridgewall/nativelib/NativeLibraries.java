@@ -13,9 +13,9 @@ public final class NativeLibraries {
 
     // Loaded lazily and never from a static initializer: a missing library must surface as
     // MissingNativeLibraryException, not as an ExceptionInInitializerError with a stack trace.
-    private static volatile LibNftnl nftnl;
-    private static volatile LibMnl mnl;
-    private static volatile LibC libc;
+    private static final Lazy<LibNftnl> NFTNL = new Lazy<>(() -> load(LibNftnl.class, "libnftnl.so.11", "libnftnl11"));
+    private static final Lazy<LibMnl> MNL = new Lazy<>(() -> load(LibMnl.class, "libmnl.so.0", "libmnl0"));
+    private static final Lazy<LibC> LIBC = new Lazy<>(() -> load(LibC.class, "libc.so.6", "libc6"));
 
     /** Loads every library the kernel path needs, so a missing one fails before any work. */
     public static void requireAll() {
@@ -25,42 +25,38 @@ public final class NativeLibraries {
     }
 
     public static LibNftnl nftnl() {
-        LibNftnl lib = nftnl;
-        if (lib == null) {
-            synchronized (NativeLibraries.class) {
-                if (nftnl == null) {
-                    nftnl = load(LibNftnl.class, "libnftnl.so.11", "libnftnl11");
-                }
-                lib = nftnl;
-            }
-        }
-        return lib;
+        return NFTNL.get();
     }
 
     public static LibMnl mnl() {
-        LibMnl lib = mnl;
-        if (lib == null) {
-            synchronized (NativeLibraries.class) {
-                if (mnl == null) {
-                    mnl = load(LibMnl.class, "libmnl.so.0", "libmnl0");
-                }
-                lib = mnl;
-            }
-        }
-        return lib;
+        return MNL.get();
     }
 
     public static LibC libc() {
-        LibC lib = libc;
-        if (lib == null) {
-            synchronized (NativeLibraries.class) {
-                if (libc == null) {
-                    libc = load(LibC.class, "libc.so.6", "libc6");
-                }
-                lib = libc;
-            }
+        return LIBC.get();
+    }
+
+    /** A value made on first use; a failed attempt is not remembered, so it fails the same way again. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> make;
+        private volatile T value;
+
+        Lazy(java.util.function.Supplier<T> make) {
+            this.make = make;
         }
-        return lib;
+
+        T get() {
+            T current = value;
+            if (current == null) {
+                synchronized (this) {
+                    if (value == null) {
+                        value = make.get();
+                    }
+                    current = value;
+                }
+            }
+            return current;
+        }
     }
 
     /** The jnr runtime, for native memory and errno. */
