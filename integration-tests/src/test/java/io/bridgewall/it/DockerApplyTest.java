@@ -47,9 +47,9 @@ class DockerApplyTest {
     @BeforeAll
     static void startDockerdWithNetworks() {
         Root.require();
-        netns = Netns.create("dapply");
+        docker = DockerDaemon.startInNewNamespace("dapply");
+        netns = docker.netns();
         try {
-            docker = DockerDaemon.start(netns);
             user = network("--subnet", "10.98.1.0/24", "bw-user");
             network("--subnet", "10.98.12.0/24", "-o", "com.docker.network.bridge.name=bwcustom1", "bw-custom");
             internal = network("--internal", "--subnet", "10.98.23.0/24", "bw-internal");
@@ -64,14 +64,8 @@ class DockerApplyTest {
 
     @AfterAll
     static void stopDockerd() {
-        try {
-            if (docker != null) {
-                docker.close();
-            }
-        } finally {
-            if (netns != null) {
-                netns.close();
-            }
+        if (docker != null) {
+            docker.close();
         }
     }
 

@@ -49,26 +49,15 @@ class DockerDiscoveryTest {
     @BeforeAll
     static void startDockerd() {
         Root.require();
-        netns = Netns.create("disc");
-        try {
-            docker = DockerDaemon.start(netns);
-            daemonDir = docker.socket().getParent();
-        } catch (RuntimeException | Error e) {
-            netns.close();
-            throw e;
-        }
+        docker = DockerDaemon.startInNewNamespace("disc");
+        netns = docker.netns();
+        daemonDir = docker.socket().getParent();
     }
 
     @AfterAll
     static void stopDockerd() {
-        try {
-            if (docker != null) {
-                docker.close();
-            }
-        } finally {
-            if (netns != null) {
-                netns.close();
-            }
+        if (docker != null) {
+            docker.close();
         }
         if (daemonDir != null) {
             // dockerd, containerd and the shims all carry the daemon's private directory in their command line.

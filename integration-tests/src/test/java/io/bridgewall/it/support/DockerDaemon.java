@@ -21,11 +21,25 @@ public final class DockerDaemon implements AutoCloseable {
     private final Netns netns;
     private final Path dir;
     private final Process process;
+    private boolean ownsNetns;
 
     private DockerDaemon(Netns netns, Path dir, Process process) {
         this.netns = netns;
         this.dir = dir;
         this.process = process;
+    }
+
+    /** A daemon in a namespace of its own, made for it and deleted when the daemon is closed. */
+    public static DockerDaemon startInNewNamespace(String prefix) {
+        Netns netns = Netns.create(prefix);
+        try {
+            DockerDaemon daemon = start(netns);
+            daemon.ownsNetns = true;
+            return daemon;
+        } catch (RuntimeException | Error e) {
+            netns.close();
+            throw e;
+        }
     }
 
     public static DockerDaemon start(Netns netns) {
@@ -124,6 +138,9 @@ public final class DockerDaemon implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         Shell.run("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
         deleteRecursively(dir);
+        if (ownsNetns) {
+            netns.close();
+        }
     }
 
     private static void deleteRecursively(Path root) {
