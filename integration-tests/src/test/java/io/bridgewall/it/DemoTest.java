@@ -30,7 +30,10 @@ class DemoTest {
                 .contains("result: every probe behaves as the policy says")
                 .containsPattern("container -> public host 203\\.0\\.113\\.1:80 +reach, seen as 203\\.0\\.113\\.2 +blocked +reach, seen as 203\\.0\\.113\\.2")
                 .containsPattern("container -> LAN host 192\\.168\\.77\\.2:80 +blocked +reach, seen as 10\\.213\\.0\\.2 +blocked")
-                .containsPattern("container -> other container 10\\.213\\.0\\.3:80 +blocked +reach[^\\n]+ +blocked");
+                .containsPattern("container -> other container 10\\.213\\.0\\.3:80 +blocked +reach[^\\n]+ +blocked")
+                .containsPattern("container -> public host v6 \\[2001:db8:77::1\\]:80 +reach, seen as 2001:db8:77::2 +blocked +reach, seen as 2001:db8:77::2")
+                .containsPattern("container -> LAN host v6 \\[fd77::2\\]:80 +blocked +reach, seen as fd00:213::2 +blocked")
+                .containsPattern("container -> other container v6 \\[fd00:213::3\\]:80 +blocked +reach[^\\n]+ +blocked");
         assertThat(demoNamespaces()).isEmpty();
         assertThat(Shell.run("nft", "list", "tables").stdout()).as("the machine's own ruleset").isEqualTo(before);
     }

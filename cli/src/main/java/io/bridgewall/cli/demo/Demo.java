@@ -22,12 +22,13 @@ public final class Demo {
         try (DemoLab lab = DemoLab.create()) {
             out.println("  containers " + DemoLab.C1 + " and " + DemoLab.C2 + " on bridge " + DemoLab.BRIDGE + " ("
                     + DemoLab.SUBNET + ") in namespace " + lab.host);
-            out.println("  public host " + DemoLab.PUBLIC + " (no route back to the containers), LAN host "
-                    + DemoLab.LAN + ", cloud metadata " + DemoLab.METADATA);
+            out.println("  containers also have " + DemoLab.C1_V6 + " and " + DemoLab.C2_V6 + " (" + DemoLab.SUBNET6 + ")");
+            out.println("  public host " + DemoLab.PUBLIC + " and " + DemoLab.PUBLIC6 + " (no route back to the containers), "
+                    + "LAN host " + DemoLab.LAN + " and " + DemoLab.LAN6 + ", cloud metadata " + DemoLab.METADATA);
             DemoMatrix matrix = new DemoMatrix(lab);
             List<TcpProbe.Outcome> before = matrix.run();
 
-            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET))));
+            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6))));
             try (Firewall firewall = Firewall.open(Optional.of(lab.host))) {
                 long started = System.nanoTime();
                 Firewall.ApplyReport report = firewall.apply(ruleSet);

@@ -37,6 +37,11 @@ final class DemoMatrix {
         probes.add(new Probe("LAN -> host port 8080", lab.lan, DemoLab.HOST_ON_LAN, DemoLab.OTHER_HOST_PORT, false,
                 Optional.empty()));
         probes.add(new Probe("host -> LAN host", lab.host, DemoLab.LAN, DemoLab.SERVICE_PORT, true, Optional.empty()));
+        probes.add(new Probe("container -> public host v6", lab.c1, DemoLab.PUBLIC6, DemoLab.SERVICE_PORT, true,
+                Optional.of(DemoLab.UPLINK6)));
+        probes.add(new Probe("container -> LAN host v6", lab.c1, DemoLab.LAN6, DemoLab.SERVICE_PORT, false, Optional.empty()));
+        probes.add(new Probe("container -> other container v6", lab.c1, DemoLab.C2_V6, DemoLab.SERVICE_PORT, false,
+                Optional.empty()));
     }
 
     List<TcpProbe.Outcome> run() {
@@ -46,14 +51,15 @@ final class DemoMatrix {
 
     /** Prints the table and returns how many probes broke the policy after the apply. */
     int print(PrintWriter out, List<TcpProbe.Outcome> before, List<TcpProbe.Outcome> after) {
-        String format = "%-48s %-28s %-28s %s%n";
+        String format = "%-56s %-34s %-34s %s%n";
         out.printf(format, "probe", "policy expects", "before (no firewall)", "after (bridgewall)");
         int failures = 0;
         for (int i = 0; i < probes.size(); i++) {
             Probe probe = probes.get(i);
             boolean ok = probe.satisfiedBy(after.get(i));
             failures += ok ? 0 : 1;
-            out.printf(format, probe.label() + " " + probe.address() + ":" + probe.port(), probe.expectation(),
+            String target = probe.address().contains(":") ? "[" + probe.address() + "]" : probe.address();
+            out.printf(format, probe.label() + " " + target + ":" + probe.port(), probe.expectation(),
                     before.get(i).describe(), (ok ? "" : "! ") + after.get(i).describe());
         }
         return failures;

@@ -1,8 +1,11 @@
 package io.bridgewall.cli.demo;
 
 import io.bridgewall.netlink.NetworkNamespace;
+import io.bridgewall.policy.Ipv6Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -40,7 +43,9 @@ final class PeerServer implements AutoCloseable {
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket client = socket.accept()) {
-                String peer = ((InetSocketAddress) client.getRemoteSocketAddress()).getAddress().getHostAddress();
+                InetAddress address = ((InetSocketAddress) client.getRemoteSocketAddress()).getAddress();
+                String peer = address instanceof Inet6Address ? Ipv6Text.compress(address.getAddress())
+                        : address.getHostAddress();
                 client.getOutputStream().write(("peer=" + peer + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 // closed, or the client went away: keep serving until closed
