@@ -29,8 +29,11 @@ import java.util.OptionalInt;
 public final class Applier {
     /** Kernel elements per set-element message: 1000 x at most 36 bytes stays under 64 KiB. */
     static final int ELEMENTS_PER_MESSAGE = 1000;
-    /** Someone else committing between our read-back and our batch makes us read again. */
-    static final int ATTEMPTS = 3;
+    /**
+     * Someone else committing between our read-back and our batch makes the kernel refuse it
+     * (ERESTART); we read again after a short random pause, so two racing appliers take turns.
+     */
+    static final int ATTEMPTS = 10;
 
     private static final int CREATE = Netlink.NLM_F_CREATE;
 
@@ -47,8 +50,12 @@ public final class Applier {
         UNCHANGED
     }
 
-    /** What one apply sent, for the user and for benchmarks. */
-    public record Transaction(Kind kind, int messages, int bytes) {
+    /**
+     * What one apply sent, for the user and for benchmarks.
+     *
+     * @param attempts 1, or more when someone else committed while we computed the change
+     */
+    public record Transaction(Kind kind, int messages, int bytes, int attempts) {
     }
 
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
@@ -56,7 +63,7 @@ public final class Applier {
             int generation = NftRequests.generation(socket);
             TableDiff.Result diff = TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()), planned);
             if (diff.unchanged()) {
-                return new Transaction(Kind.UNCHANGED, 0, 0);
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt);
             }
             Batch batch = new Batch(socket, sizeHint(planned), OptionalInt.of(generation));
             Target target = new Target(batch, planned.table(), planned.family());
@@ -68,12 +75,22 @@ public final class Applier {
             try {
                 batch.commit();
                 return new Transaction(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED,
-                        batch.messageCount(), batch.byteLength());
+                        batch.messageCount(), batch.byteLength(), attempt);
             } catch (KernelException e) {
                 if (e.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
                     throw e;
                 }
+                pauseBeforeRetry(attempt);
             }
+        }
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying an apply", e);
         }
     }
 
