@@ -53,9 +53,10 @@ public final class Applier {
     /**
      * What one apply sent, for the user and for benchmarks.
      *
-     * @param attempts 1, or more when someone else committed while we computed the change
+     * @param attempts          1, or more when someone else committed while we computed the change
+     * @param generationBefore  the ruleset generation the change was computed from
      */
-    public record Transaction(Kind kind, int messages, int bytes, int attempts) {
+    public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore) {
     }
 
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
@@ -63,7 +64,7 @@ public final class Applier {
             int generation = NftRequests.generation(socket);
             TableDiff.Result diff = TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()), planned);
             if (diff.unchanged()) {
-                return new Transaction(Kind.UNCHANGED, 0, 0, attempt);
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation);
             }
             Batch batch = new Batch(socket, sizeHint(planned), OptionalInt.of(generation));
             Target target = new Target(batch, planned.table(), planned.family());
@@ -75,7 +76,7 @@ public final class Applier {
             try {
                 batch.commit();
                 return new Transaction(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED,
-                        batch.messageCount(), batch.byteLength(), attempt);
+                        batch.messageCount(), batch.byteLength(), attempt, generation);
             } catch (KernelException e) {
                 if (e.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
                     throw e;

@@ -33,9 +33,9 @@ public final class Firewall implements AutoCloseable {
     }
 
     public ApplyReport apply(RuleSet ruleSet) {
-        int before = generation();
         Applier.Transaction transaction = Applier.apply(socket, ruleSet);
-        return new ApplyReport(transaction, before, generation());
+        int after = transaction.kind() == Applier.Kind.UNCHANGED ? transaction.generationBefore() : generation();
+        return new ApplyReport(transaction, transaction.generationBefore(), after);
     }
 
     public Optional<KernelReader.Installed> installed(String table, Family family) {
