@@ -1,11 +1,14 @@
 package io.bridgewall.policy;
 
+import io.bridgewall.netlink.NamespaceInterfaces;
+import io.bridgewall.netlink.RouteNetlink;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,18 @@ public record HostInterfaces(List<HostInterface> interfaces, String where) {
 
     public HostInterfaces {
         interfaces = List.copyOf(interfaces);
+    }
+
+    /** The interfaces as rtnetlink reported them, each with its addresses. */
+    public static HostInterfaces from(NamespaceInterfaces read, String where) {
+        Map<Integer, List<InterfaceAddress>> byIndex = new HashMap<>();
+        for (RouteNetlink.Address address : read.addresses()) {
+            byIndex.computeIfAbsent(address.interfaceIndex(), i -> new ArrayList<>())
+                    .add(new InterfaceAddress(address.address(), address.prefixLength()));
+        }
+        return new HostInterfaces(read.links().stream()
+                .map(link -> new HostInterface(link.name(), link.kind(), byIndex.getOrDefault(link.index(), List.of())))
+                .toList(), where);
     }
 
     public Optional<HostInterface> find(String name) {
