@@ -113,7 +113,9 @@ class DockerApplyTest {
     @Test
     @Order(2)
     void planNamesEachDockerNetwork() {
-        Shell.Result plan = Bridgewall.run("plan", "--docker-host", docker.host());
+        // plan checks the bridges against the namespace it runs in: dockerd's, where bwcustom1 is.
+        Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", netns.name()),
+                List.of("plan", "--docker-host", docker.host()));
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
         assertThat(plan.stdout())
                 .contains("docker network \"bw-user\" (id " + user.substring(0, 12) + ")")
