@@ -81,7 +81,14 @@ public record HostInterfaces(List<HostInterface> interfaces, String where) {
     }
 
     public Optional<HostInterface> find(String name) {
-        return interfaces.stream().filter(i -> i.name().equals(name)).findFirst();
+        return Optional.ofNullable(byName().get(name));
+    }
+
+    /** Interface names are unique in a namespace; the map makes checking n bridges O(n), not O(n * interfaces). */
+    private Map<String, HostInterface> byName() {
+        Map<String, HostInterface> byName = new HashMap<>();
+        interfaces.forEach(i -> byName.putIfAbsent(i.name(), i));
+        return byName;
     }
 
     /**
@@ -97,16 +104,16 @@ public record HostInterfaces(List<HostInterface> interfaces, String where) {
      * Linear in bridges and addresses, apart from sorting the host's addresses.
      */
     public void check(List<Bridge> bridges) {
+        Map<String, HostInterface> byName = byName();
         for (Bridge bridge : bridges) {
-            checkName(bridge);
+            checkName(bridge, Optional.ofNullable(byName.get(bridge.name().value())));
         }
         checkSubnets(bridges);
     }
 
-    private void checkName(Bridge bridge) {
+    private void checkName(Bridge bridge, Optional<HostInterface> existing) {
         String name = bridge.name().value();
         Optional<BridgeOrigin.Docker> docker = bridge.origin().dockerNetwork();
-        Optional<HostInterface> existing = find(name);
         if (existing.isPresent() && !existing.get().isBridge()) {
             String what = existing.get().describeKind() + " " + where + ", not a bridge";
             if (docker.isPresent()) {

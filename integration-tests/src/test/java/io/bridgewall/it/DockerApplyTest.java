@@ -145,6 +145,29 @@ class DockerApplyTest {
 
     @Test
     @Order(5)
+    void anOverrideOfAnInternalNetworkChangesOnlyItsSubnets() {
+        String bridge = bridgeOf(internal);
+        List<String> override = List.of("--bridge", bridge + "=10.98.23.0/24,fd00:96::/64");
+
+        Shell.Result result = apply(docker.host(), override.toArray(String[]::new));
+        List<String> planArgs = new ArrayList<>(List.of("plan", "--docker-host", docker.host()));
+        planArgs.addAll(override);
+        Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", netns.name()), planArgs);
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        NftRuleset kernel = NftRuleset.of(netns);
+        assertThat(kernel.elements(TABLE, "internal_bridges")).containsExactly(bridge);
+        assertThat(kernel.elements(TABLE, "bridge_nets_v6")).contains("fd00:96::/64");
+        assertThat(kernel.elements(TABLE, "masquerade_nets_v4")).doesNotContain("10.98.23.0/24");
+        assertThat(kernel.elements(TABLE, "masquerade_nets_v6")).doesNotContain("fd00:96::/64");
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stdout()).contains("bridge " + bridge + " [10.98.23.0/24, fd00:96::/64] internal no-masquerade - "
+                + "docker network \"bw-internal\" (id " + internal.substring(0, 12) + "), subnets given with --bridge "
+                + "(Docker has 10.98.23.0/24)");
+    }
+
+    @Test
+    @Order(6)
     void aDockerThatIsNotThereFailsWithOneLineAndChangesNothing() {
         String before = NftRuleset.text(netns);
         Shell.Result result = apply("unix:///run/bw-no-such-docker.sock");
@@ -154,7 +177,7 @@ class DockerApplyTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void hostileDockerAnswersFailWithOneLineAndChangeNothing(@TempDir Path tmp) throws Exception {
         String before = NftRuleset.text(netns);
         String garbage = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
