@@ -62,7 +62,7 @@ class PolicyInputTest {
                     : response(200, "Content-Type: application/json\r\n", networks));
             return true;
         });
-        return "unix://" + dir.resolve("docker.sock");
+        return fake.endpoint().toString();
     }
 
     private static void assertBadInput(Run run, String message) {

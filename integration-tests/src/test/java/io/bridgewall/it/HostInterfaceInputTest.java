@@ -102,7 +102,7 @@ class HostInterfaceInputTest {
             return true;
         })) {
             refusedLeavingTheKernelAsItWas(List.of("apply", "--netns", netns.name(), "--docker-host",
-                            "unix://" + dir.resolve("docker.sock")),
+                            docker.endpoint().toString()),
                     "docker network \"hostile\" (id 6e0f1d2c3b4a) names eth0 as its bridge, but eth0 is a veth interface "
                             + "in network namespace " + netns.name() + ", not a bridge; remove the network "
                             + "(docker network rm hostile) or recreate it with a bridge name of its own");
