@@ -66,8 +66,7 @@ final class PolicyOptions {
             throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
         }
         HostInput input = hostInput();
-        DockerEndpoint endpoint = noDocker ? null : DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
-        List<Bridge> discovered = noDocker ? List.of() : discover(endpoint);
+        List<Bridge> discovered = noDocker ? List.of() : discover();
         Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, input);
         if (!policy.bridges().isEmpty()) {
             hostInterfaces(netns).check(policy.bridges());
@@ -75,7 +74,8 @@ final class PolicyOptions {
         return policy;
     }
 
-    private List<Bridge> discover(DockerEndpoint endpoint) {
+    private List<Bridge> discover() {
+        DockerEndpoint endpoint = DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
         List<DockerNetwork> networks = DockerDiscovery.discover(endpoint, Duration.ofSeconds(dockerTimeoutSeconds));
         networks.forEach(network -> network.warnings().forEach(this::warn));
         return networks.stream().map(DockerNetwork::toBridge).toList();
