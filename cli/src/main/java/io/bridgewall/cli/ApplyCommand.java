@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         // Everything the user typed is validated before the kernel is touched.
         Timing.mark("picocli: options parsed");
-        Policy policy = policyOptions.policy();
+        Policy policy = policyOptions.policy(target.netns());
         RuleSet planned = Planner.plan(policy);
         Timing.mark("policy and plan");
         PrintWriter out = spec.commandLine().getOut();

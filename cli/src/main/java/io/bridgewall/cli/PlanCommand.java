@@ -7,6 +7,7 @@ import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Policy policy = policyOptions.policy();
+        // plan has no --netns: it checks the bridges against the namespace it runs in.
+        Policy policy = policyOptions.policy(Optional.empty());
         RuleSet ruleSet = Planner.plan(policy);
         spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header(policy)));
         spec.commandLine().getOut().flush();
@@ -40,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
         for (Bridge bridge : policy.bridges()) {
             lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
                     + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")
-                    + (bridge.origin().isEmpty() ? "" : " - " + bridge.origin()));
+                    + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
         }
         return lines;
     }

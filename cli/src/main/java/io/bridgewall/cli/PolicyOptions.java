@@ -3,20 +3,26 @@ package io.bridgewall.cli;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.netlink.NamespaceInterfaces;
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.HostInterfaces;
 import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that decide the policy; shared by apply and plan so both mean the same thing. */
 final class PolicyOptions {
@@ -43,7 +49,14 @@ final class PolicyOptions {
             description = "Leave the host's input path alone (for hosts with their own firewall).")
     boolean noInput;
 
-    Policy policy() {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * The policy for the network namespace {@code netns} (the caller's when empty): what was
+     * typed, what Docker reports, and both checked against that namespace's interfaces.
+     */
+    Policy policy(Optional<String> netns) {
         // Everything typed is checked before Docker is asked anything.
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
@@ -54,13 +67,30 @@ final class PolicyOptions {
         }
         HostInput input = hostInput();
         List<Bridge> discovered = noDocker ? List.of() : discover();
-        return new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, input);
+        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, input);
+        if (!policy.bridges().isEmpty()) {
+            hostInterfaces(netns).check(policy.bridges());
+        }
+        return policy;
     }
 
     private List<Bridge> discover() {
         DockerEndpoint endpoint = DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
-        return DockerDiscovery.discover(endpoint, Duration.ofSeconds(dockerTimeoutSeconds)).stream()
-                .map(DockerNetwork::toBridge).toList();
+        List<DockerNetwork> networks = DockerDiscovery.discover(endpoint, Duration.ofSeconds(dockerTimeoutSeconds));
+        networks.forEach(network -> network.warnings().forEach(this::warn));
+        return networks.stream().map(DockerNetwork::toBridge).toList();
+    }
+
+    /** The interfaces of the namespace the policy is for, read before anything is planned. */
+    static HostInterfaces hostInterfaces(Optional<String> netns) {
+        return HostInterfaces.from(NamespaceInterfaces.read(netns),
+                netns.map(name -> "in network namespace " + name).orElse("on this host"));
+    }
+
+    private void warn(String text) {
+        PrintWriter err = command.commandLine().getErr();
+        err.println("bridgewall: warning: " + text);
+        err.flush();
     }
 
     private HostInput hostInput() {
@@ -84,6 +114,6 @@ final class PolicyOptions {
         }
         InterfaceName name = InterfaceName.of(text.substring(0, equals));
         List<Cidr> subnets = Arrays.stream(text.substring(equals + 1).split(",", -1)).map(Cidr::parse).toList();
-        return new Bridge(name, subnets, true, false, "given with --bridge");
+        return new Bridge(name, subnets, true, false, new BridgeOrigin.Given());
     }
 }

@@ -1,5 +1,6 @@
 package io.bridgewall.docker;
 
+import io.bridgewall.policy.InvalidInputException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -40,18 +41,26 @@ public record DockerEndpoint(Path socket) {
         return resolve(dockerHostOption, System.getenv());
     }
 
-    /** Parses "unix:///path"; every other scheme is refused with a hint. */
+    /**
+     * Parses "unix:///path"; every other scheme is refused with a hint. A bad value is the
+     * user's input (exit 2), not a failure to reach Docker.
+     */
     static DockerEndpoint parse(String value, String source) {
         String text = value.strip();
         if (!text.startsWith(UNIX)) {
             int scheme = text.indexOf("://");
-            String what = scheme > 0 ? text.substring(0, scheme) + ":// endpoints are" : "'" + text + "' is";
-            throw new DockerException(source + ": " + what + " not supported; use a unix socket such as "
-                    + "unix:///var/run/docker.sock (bridgewall only talks to the local dockerd)");
+            if (scheme > 0) {
+                throw new InvalidInputException(source + ": " + text.substring(0, scheme) + ":// endpoints are not "
+                        + "supported; use a unix socket such as unix:///var/run/docker.sock (bridgewall only talks "
+                        + "to the local dockerd)");
+            }
+            String suggestion = text.startsWith("/") ? UNIX + text : "unix:///var/run/docker.sock";
+            throw new InvalidInputException(source + ": '" + text + "' has no scheme; write the socket as a URL: "
+                    + suggestion);
         }
         String path = text.substring(UNIX.length());
         if (!path.startsWith("/") || path.indexOf('\0') >= 0) {
-            throw new DockerException(source + ": '" + text + "' has no absolute socket path; write it like "
+            throw new InvalidInputException(source + ": '" + text + "' has no absolute socket path; write it like "
                     + "unix:///var/run/docker.sock");
         }
         return new DockerEndpoint(Path.of(path).normalize());

@@ -1,6 +1,7 @@
 package io.bridgewall.docker;
 
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InvalidInputException;
@@ -20,15 +21,18 @@ import java.util.List;
  * @param defaultBridge      Docker's default network (docker0). Its options come from dockerd's own
  *                           configuration, not from a user: with {@code "iptables": false} dockerd
  *                           forces its enable_ip_masquerade to false, since Docker then masquerades nothing.
+ * @param warnings           one line each about values bridgewall does not use for the firewall and
+ *                           could not read (a bad enable_icc, say): reported, never fatal
  */
 public record DockerNetwork(String id, String name, InterfaceName bridge, List<Cidr> subnets, boolean internal,
                             boolean enableIpv6, boolean ipMasquerade, boolean interContainerCommunication,
-                            boolean defaultBridge) {
+                            boolean defaultBridge, List<String> warnings) {
     public DockerNetwork {
         if (id == null || id.isEmpty() || name == null || bridge == null) {
             throw new IllegalArgumentException("a Docker network needs an id, a name and a bridge");
         }
         subnets = List.copyOf(subnets);
+        warnings = List.copyOf(warnings);
     }
 
     /** Docker's short id, as `docker network ls` shows it. */
@@ -38,7 +42,11 @@ public record DockerNetwork(String id, String name, InterfaceName bridge, List<C
 
     /** For messages and the bridge's origin: {@code docker network "name" (id 0123456789ab)}. */
     public String description() {
-        return "docker network \"" + name + "\" (id " + shortId() + ")";
+        return origin().describe();
+    }
+
+    public BridgeOrigin.Docker origin() {
+        return new BridgeOrigin.Docker(name, shortId());
     }
 
     /**
@@ -48,9 +56,10 @@ public record DockerNetwork(String id, String name, InterfaceName bridge, List<C
      */
     public Bridge toBridge() {
         try {
-            return new Bridge(bridge, subnets, (ipMasquerade || defaultBridge) && !internal, internal, description());
+            return new Bridge(bridge, subnets, (ipMasquerade || defaultBridge) && !internal, internal, origin());
         } catch (InvalidInputException e) {
-            throw new DockerException(description() + " cannot be firewalled: " + e.getMessage(), e);
+            // Docker answered clearly; what it describes is input the user can fix in Docker.
+            throw new InvalidInputException(description() + " cannot be firewalled: " + e.getMessage(), e);
         }
     }
 }

@@ -63,8 +63,9 @@ final class DockerNetworkParser {
             if (!node.isObject()) {
                 throw wrongType("the network list", "[" + i + "]", node, "an object");
             }
-            String driver = optionalText(node, "Driver", "network #" + i);
-            if (driver == null || driver.equals("bridge")) {
+            // We asked for the bridge driver only; an answer without a driver is not one to guess about.
+            String driver = requiredText(node, "Driver", "network #" + i);
+            if (driver.equals("bridge")) {
                 networks.add(parse(node, "network #" + i));
             }
         }
@@ -78,10 +79,15 @@ final class DockerNetworkParser {
         JsonNode options = objectOrEmpty(node, "Options", where);
         List<Cidr> subnets = subnets(node, where);
         InterfaceName bridge = bridgeName(id, optionalText(options, BRIDGE_NAME, where + " Options"), where);
+        List<String> warnings = new ArrayList<>();
+        // enable_icc and EnableIPv6 do not shape the firewall (the subnets do): a value we cannot
+        // read there is worth a warning, not a refusal to protect every other network.
+        boolean icc = lenientOption(options, ICC, true, where, warnings);
+        boolean ipv6 = lenientBoolean(node, "EnableIPv6", where, warnings);
         DockerNetwork network = new DockerNetwork(id, name, bridge, subnets,
-                optionalBoolean(node, "Internal", where), optionalBoolean(node, "EnableIPv6", where),
-                option(options, MASQUERADE, true, where), option(options, ICC, true, where),
-                option(options, DEFAULT_BRIDGE, false, where));
+                optionalBoolean(node, "Internal", where), ipv6,
+                option(options, MASQUERADE, true, where), icc,
+                option(options, DEFAULT_BRIDGE, false, where), warnings);
         network.toBridge(); // fails now, naming the network, if the policy would refuse it later
         return network;
     }
@@ -130,6 +136,35 @@ final class DockerNetworkParser {
                     + ", which is not a boolean; fix or recreate the network");
         }
         return parsed;
+    }
+
+    /** Like {@link #option}, but a value that is not a boolean becomes a warning and the default. */
+    private static boolean lenientOption(JsonNode options, String key, boolean absent, String where,
+                                         List<String> warnings) {
+        JsonNode value = options.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        Boolean parsed = value.isTextual() ? GO_BOOLEANS.get(value.textValue()) : null;
+        if (parsed == null) {
+            warnings.add(where + " has option " + key + "=" + HttpResponseReader.abbreviate(value.toString())
+                    + ", which is not a boolean; bridgewall does not use it and goes on");
+            return absent;
+        }
+        return parsed;
+    }
+
+    private static boolean lenientBoolean(JsonNode node, String field, String where, List<String> warnings) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            warnings.add(where + " has " + field + "=" + HttpResponseReader.abbreviate(value.toString())
+                    + ", which is not true or false; bridgewall does not use it and goes on");
+            return false;
+        }
+        return value.booleanValue();
     }
 
     private static JsonNode objectOrEmpty(JsonNode node, String field, String where) {

@@ -131,7 +131,7 @@ public final class Planner {
     private static NamedSet interfaces(String name, List<Bridge> bridges) {
         return new NamedSet(name, SetType.IFNAME, false, bridges.stream()
                 .sorted(java.util.Comparator.comparing(Bridge::name))
-                .map(b -> SetElement.single(ByteString.of(b.name().kernelBytes()), b.origin()))
+                .map(b -> SetElement.single(ByteString.of(b.name().kernelBytes()), b.origin().describe()))
                 .toList());
     }
 

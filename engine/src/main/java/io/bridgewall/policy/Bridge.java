@@ -1,5 +1,6 @@
 package io.bridgewall.policy;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -9,15 +10,29 @@ import java.util.List;
  * @param subnets     IPv4 and IPv6 subnets of the network
  * @param masquerade  whether traffic from the subnets is masqueraded when it leaves the host
  * @param internal    an internal network: nothing leaves the bridge at all
- * @param origin      where the bridge came from, for humans (e.g. the Docker network's name and id)
+ * @param origin      where the bridge came from (a Docker network, --bridge, or both)
  */
-public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade, boolean internal, String origin) {
+public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade, boolean internal, BridgeOrigin origin) {
+    /**
+     * The widest subnet a bridge may have, per family. A bridge's subnets are masqueraded when
+     * they leave and are unreachable from other containers, so a subnet wider than any real
+     * container network takes public or LAN addresses hostage. IPv4: a /8 is the largest block
+     * any private range (10/8) or Docker address pool offers as one network. IPv6: a /32 is
+     * what a registry allocates to a whole ISP; a site gets a /48 to /56, and Docker's networks
+     * are /64s. Shorter prefixes, the default routes 0.0.0.0/0 and ::/0 first of all, are refused.
+     */
+    public static final int WIDEST_IPV4_PREFIX = 8;
+    public static final int WIDEST_IPV6_PREFIX = 32;
+
     public Bridge {
         if (name == null) {
             throw new InvalidInputException("bridge has no interface name");
         }
         subnets = List.copyOf(subnets);
-        origin = origin == null ? "" : origin;
+        origin = origin == null ? new BridgeOrigin.Described("") : origin;
+        for (Cidr subnet : subnets) {
+            rejectTooWide(name, subnet);
+        }
         for (int i = 0; i < subnets.size(); i++) {
             for (int j = i + 1; j < subnets.size(); j++) {
                 if (subnets.get(i).overlaps(subnets.get(j))) {
@@ -28,10 +43,22 @@ public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade,
         }
     }
 
-    /** A plain bridge given by hand: masqueraded, not internal. */
+    private static void rejectTooWide(InterfaceName name, Cidr subnet) {
+        int widest = subnet.family() == IpFamily.IPV4 ? WIDEST_IPV4_PREFIX : WIDEST_IPV6_PREFIX;
+        if (subnet.prefixLength() == 0) {
+            throw new InvalidInputException("subnet " + subnet + " of bridge " + name + " is the default route "
+                    + "(every address); give the network's own subnet, e.g. 172.17.0.0/16");
+        }
+        if (subnet.prefixLength() < widest) {
+            throw new InvalidInputException("subnet " + subnet + " of bridge " + name + " is wider than /" + widest
+                    + ", more than any container network needs; give the network's own subnet");
+        }
+    }
+
+    /** A plain bridge given by code: masqueraded, not internal, no origin. */
     public static Bridge of(String name, String... subnets) {
-        return new Bridge(InterfaceName.of(name), java.util.Arrays.stream(subnets).map(Cidr::parse).toList(),
-                true, false, "");
+        return new Bridge(InterfaceName.of(name), Arrays.stream(subnets).map(Cidr::parse).toList(), true, false,
+                new BridgeOrigin.Described(""));
     }
 
     public List<Cidr> subnets(IpFamily family) {

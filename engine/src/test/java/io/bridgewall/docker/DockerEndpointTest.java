@@ -3,6 +3,7 @@ package io.bridgewall.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bridgewall.policy.InvalidInputException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -34,19 +35,28 @@ class DockerEndpointTest {
     @Test
     void tcpAndSshEndpointsAreRefusedWithAHintToUseAUnixSocket() {
         assertThatThrownBy(() -> DockerEndpoint.resolve(Optional.empty(), Map.of("DOCKER_HOST", "tcp://10.0.0.1:2375")))
-                .isInstanceOf(DockerException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("DOCKER_HOST: tcp:// endpoints are not supported; use a unix socket such as "
                         + "unix:///var/run/docker.sock (bridgewall only talks to the local dockerd)");
         assertThatThrownBy(() -> DockerEndpoint.resolve(Optional.of("ssh://me@host"), Map.of()))
                 .hasMessageStartingWith("--docker-host: ssh:// endpoints are not supported; use a unix socket");
+    }
+
+    @Test
+    void aPathWithoutSchemeIsBadInputWithTheUrlToWriteInstead() {
         assertThatThrownBy(() -> DockerEndpoint.resolve(Optional.of("/var/run/docker.sock"), Map.of()))
-                .hasMessageStartingWith("--docker-host: '/var/run/docker.sock' is not supported; use a unix socket");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("--docker-host: '/var/run/docker.sock' has no scheme; write the socket as a URL: "
+                        + "unix:///var/run/docker.sock");
+        assertThatThrownBy(() -> DockerEndpoint.resolve(Optional.empty(), Map.of("DOCKER_HOST", "docker.sock")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("DOCKER_HOST: 'docker.sock' has no scheme");
     }
 
     @Test
     void aUnixUrlNeedsAnAbsolutePath() {
         assertThatThrownBy(() -> DockerEndpoint.resolve(Optional.of("unix://docker.sock"), Map.of()))
-                .isInstanceOf(DockerException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("has no absolute socket path");
     }
 

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +38,10 @@ class DockerNetworkParserTest {
 
         assertThat(bridge).isEqualTo(new DockerNetwork(
                 "f2de39df4171b0dc801e8002d1d999b77256983dfc63041c0f34030aa3977566", "bridge",
-                InterfaceName.of("docker0"), List.of(Cidr.parse("172.17.0.0/16")), false, false, true, true, true));
+                InterfaceName.of("docker0"), List.of(Cidr.parse("172.17.0.0/16")), false, false, true, true, true, List.of()));
         assertThat(bridge.toBridge()).isEqualTo(new Bridge(InterfaceName.of("docker0"),
-                List.of(Cidr.parse("172.17.0.0/16")), true, false, "docker network \"bridge\" (id f2de39df4171)"));
+                List.of(Cidr.parse("172.17.0.0/16")), true, false, new BridgeOrigin.Docker("bridge", "f2de39df4171")));
+        assertThat(bridge.toBridge().origin().describe()).isEqualTo("docker network \"bridge\" (id f2de39df4171)");
     }
 
     @Test
@@ -79,9 +82,48 @@ class DockerNetworkParserTest {
                 .get(0).ipMasquerade()).isFalse();
         assertThat(parse(network("n", "[]", "{\"com.docker.network.bridge.enable_icc\":\"True\"}"))
                 .get(0).interContainerCommunication()).isTrue();
-        assertThatThrownBy(() -> parse(network("n", "[]", "{\"com.docker.network.bridge.enable_icc\":\"yes\"}")))
+        assertThatThrownBy(() -> parse(network("n", "[]", "{\"com.docker.network.bridge.enable_ip_masquerade\":\"yes\"}")))
                 .isInstanceOf(DockerException.class)
-                .hasMessageContaining("docker network \"n\" (id 9c1b5e3d7a2f) has option com.docker.network.bridge.enable_icc=yes");
+                .hasMessageContaining("docker network \"n\" (id 9c1b5e3d7a2f) has option "
+                        + "com.docker.network.bridge.enable_ip_masquerade=yes, which is not a boolean");
+    }
+
+    @Test
+    void anUnreadableOptionTheFirewallDoesNotUseIsAWarningNotAFailure() {
+        DockerNetwork icc = parse(network("n", "[{\"Subnet\":\"10.99.1.0/24\"}]",
+                "{\"com.docker.network.bridge.enable_icc\":\"yes\"}")).get(0);
+        DockerNetwork ipv6 = parse("[{\"Name\":\"v6\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Driver\":\"bridge\","
+                + "\"EnableIPv6\":\"maybe\"}]").get(0);
+
+        assertThat(icc.interContainerCommunication()).as("Docker's default").isTrue();
+        assertThat(icc.subnets()).containsExactly(Cidr.parse("10.99.1.0/24"));
+        assertThat(icc.warnings()).containsExactly("docker network \"n\" (id 9c1b5e3d7a2f) has option "
+                + "com.docker.network.bridge.enable_icc=\"yes\", which is not a boolean; bridgewall does not use it and goes on");
+        assertThat(ipv6.enableIpv6()).isFalse();
+        assertThat(ipv6.warnings()).singleElement().asString()
+                .contains("has EnableIPv6=\"maybe\", which is not true or false");
+        assertThat(parse(network("n", "[]", "{\"com.docker.network.bridge.enable_icc\":\"false\"}")).get(0))
+                .satisfies(n -> assertThat(n.interContainerCommunication()).isFalse())
+                .satisfies(n -> assertThat(n.warnings()).isEmpty());
+    }
+
+    @Test
+    void onlyTheBridgeDriverCountsAndADriverMustBeNamed() {
+        assertThat(parse("[{\"Name\":\"o\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Driver\":\"overlay\"}]")).isEmpty();
+        assertThatThrownBy(() -> parse("[{\"Name\":\"x\",\"Id\":\"9c1b5e3d7a2f4b6c\"}]"))
+                .isInstanceOf(DockerException.class)
+                .hasMessageStartingWith("Docker's network list lacks Driver in network #0");
+    }
+
+    @Test
+    void aDefaultRouteAsSubnetIsRefusedNamingTheNetwork() {
+        assertThatThrownBy(() -> parse(network("wide", "[{\"Subnet\":\"0.0.0.0/0\"}]", "{}")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("docker network \"wide\" (id 9c1b5e3d7a2f) cannot be firewalled: subnet 0.0.0.0/0 of bridge "
+                        + "br-9c1b5e3d7a2f is the default route (every address); give the network's own subnet, "
+                        + "e.g. 172.17.0.0/16");
+        assertThatThrownBy(() -> parse(network("wide", "[{\"Subnet\":\"::/0\"}]", "{}")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("::/0 of bridge br-9c1b5e3d7a2f is the default route");
     }
 
     @Test
@@ -118,7 +160,7 @@ class DockerNetworkParserTest {
     @Test
     void overlappingSubnetsInOneNetworkAreRefusedNamingIt() {
         assertThatThrownBy(() -> parse(network("web", "[{\"Subnet\":\"10.99.0.0/16\"},{\"Subnet\":\"10.99.1.0/24\"}]", "{}")))
-                .isInstanceOf(DockerException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("docker network \"web\" (id 9c1b5e3d7a2f) cannot be firewalled: ")
                 .hasMessageContaining("overlapping subnets");
     }
@@ -130,7 +172,7 @@ class DockerNetworkParserTest {
                 .hasMessage("Docker's network list has the wrong JSON type at docker network \"web\" (id 9c1b5e3d7a2f) "
                         + "IPAM.Config[0] Subnet: number where a string belongs; this is not an answer bridgewall can trust");
         assertThatThrownBy(() -> parse("{\"Name\":\"x\"}")).hasMessageContaining("at the network list: object where an array belongs");
-        assertThatThrownBy(() -> parse("[{\"Name\":\"x\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Internal\":\"yes\"}]"))
+        assertThatThrownBy(() -> parse("[{\"Name\":\"x\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Driver\":\"bridge\",\"Internal\":\"yes\"}]"))
                 .hasMessageContaining("Internal: string where true or false belongs");
         assertThatThrownBy(() -> parse(network("web", "{}", "{}"))).hasMessageContaining("IPAM Config: object where an array belongs");
         assertThatThrownBy(() -> parse(network("web", "[]", "[]"))).hasMessageContaining("Options: array where an object belongs");

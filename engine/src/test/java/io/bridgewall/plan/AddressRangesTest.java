@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.IpFamily;
 import io.bridgewall.ruleset.SetElement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,32 @@ class AddressRangesTest {
         assertThat(AddressRanges.merge(networks, IpFamily.IPV4)).containsExactly(
                 network("10.0.0.0/24", "br-c"),
                 range("172.17.0.0", "172.20.255.255", "br-a; br-b"));
+    }
+
+    @Test
+    void aLongRunOfAdjacentNetworksNamesAFewAndCountsTheRest() {
+        // 50,000 consecutive /24s, as Docker's address pools hand them out: 10.0.0.0 to 10.195.79.255.
+        int count = 50_000;
+        List<AddressRanges.Noted> networks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            networks.add(new AddressRanges.Noted(Cidr.parse("10." + i / 256 + "." + i % 256 + ".0/24"), "br-" + i));
+        }
+
+        List<SetElement> merged = AddressRanges.merge(networks, IpFamily.IPV4);
+
+        // Before, the comment listed all 50,000 names (445 KB) and collecting them was quadratic.
+        assertThat(merged).containsExactly(range("10.0.0.0", "10.195.79.255", "br-0; br-1; br-2 and 49997 more"));
+    }
+
+    @Test
+    void aNoteRepeatedAcrossTheRunIsCountedOnce() {
+        List<AddressRanges.Noted> networks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            networks.add(new AddressRanges.Noted(Cidr.parse("10.0." + i + ".0/24"), "br-" + i % 5));
+        }
+
+        assertThat(AddressRanges.merge(networks, IpFamily.IPV4))
+                .containsExactly(range("10.0.0.0", "10.0.9.255", "br-0; br-1; br-2 and 2 more"));
     }
 
     @Test

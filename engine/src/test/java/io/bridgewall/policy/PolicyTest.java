@@ -94,16 +94,63 @@ class PolicyTest {
 
     @Test
     void rejectsABridgeWithoutName() {
-        assertRejected(() -> new Bridge(null, List.of(), true, false, "x")).hasMessage("bridge has no interface name");
+        assertRejected(() -> new Bridge(null, List.of(), true, false, new BridgeOrigin.Given())).hasMessage("bridge has no interface name");
     }
 
     @Test
     void bridgeSplitsItsSubnetsByFamily() {
         Bridge docker0 = bridge("docker0", true, false, null, "172.17.0.0/16", "fd00:d0c::/64");
 
-        assertThat(docker0.origin()).isEmpty();
+        assertThat(docker0.origin().describe()).isEmpty();
         assertThat(docker0.subnets(IpFamily.IPV4)).extracting(Cidr::toString).containsExactly("172.17.0.0/16");
         assertThat(docker0.subnets(IpFamily.IPV6)).extracting(Cidr::toString).containsExactly("fd00:d0c::/64");
+    }
+
+    @Test
+    void rejectsDefaultRoutesAsBridgeSubnets() {
+        assertRejected(() -> Bridge.of("docker0", "0.0.0.0/0"))
+                .hasMessage("subnet 0.0.0.0/0 of bridge docker0 is the default route (every address); "
+                        + "give the network's own subnet, e.g. 172.17.0.0/16");
+        assertRejected(() -> Bridge.of("docker0", "172.17.0.0/16", "::/0"))
+                .hasMessageStartingWith("subnet ::/0 of bridge docker0 is the default route");
+    }
+
+    @Test
+    void rejectsSubnetsWiderThanAnyContainerNetwork() {
+        assertRejected(() -> Bridge.of("br-x", "8.0.0.0/7"))
+                .hasMessage("subnet 8.0.0.0/7 of bridge br-x is wider than /8, more than any container network needs; "
+                        + "give the network's own subnet");
+        assertRejected(() -> Bridge.of("br-x", "2000::/3")).hasMessageContaining("is wider than /32");
+        assertThat(Bridge.of("br-x", "10.0.0.0/8", "2001:db8::/32").subnets()).hasSize(2);
+    }
+
+    @Test
+    void anOverrideReplacesOnlyTheSubnetsAndKeepsDockersFlags() {
+        BridgeOrigin.Docker docker = new BridgeOrigin.Docker("backend", "9c1b5e3d7a2f");
+        Bridge internal = new Bridge(InterfaceName.of("br-9c1b5e3d7a2f"), List.of(Cidr.parse("10.99.3.0/24")),
+                false, true, docker);
+        Bridge given = new Bridge(InterfaceName.of("br-9c1b5e3d7a2f"), List.of(Cidr.parse("10.99.4.0/24")),
+                true, false, new BridgeOrigin.Given());
+
+        Bridge overridden = Bridges.overlay(List.of(internal), List.of(given)).get(0);
+
+        assertThat(overridden.subnets()).containsExactly(Cidr.parse("10.99.4.0/24"));
+        assertThat(overridden.internal()).as("internal, as Docker says").isTrue();
+        assertThat(overridden.masquerade()).as("an internal network is never masqueraded").isFalse();
+        assertThat(overridden.origin().describe()).isEqualTo("docker network \"backend\" (id 9c1b5e3d7a2f), "
+                + "subnets given with --bridge (Docker has 10.99.3.0/24)");
+    }
+
+    @Test
+    void overlayKeepsDiscoveredBridgesAndAddsNewOnesAfterThem() {
+        Bridge discovered = new Bridge(InterfaceName.of("docker0"), List.of(Cidr.parse("172.17.0.0/16")), false, false,
+                new BridgeOrigin.Docker("bridge", "f2de39df4171"));
+        Bridge added = new Bridge(InterfaceName.of("br-extra"), List.of(Cidr.parse("10.5.0.0/24")), true, false,
+                new BridgeOrigin.Given());
+
+        assertThat(Bridges.overlay(List.of(discovered), List.of(added))).containsExactly(discovered, added);
+        assertRejected(() -> Bridges.overlay(List.of(discovered), List.of(Bridge.of("docker0", "10.1.0.0/24"),
+                Bridge.of("docker0", "10.2.0.0/24")))).hasMessage("bridge docker0 is given twice; give each bridge once");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.bridgewall.testing;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InvalidInputException;
@@ -36,7 +37,7 @@ public final class Fixtures {
 
     public static Bridge bridge(String name, boolean masquerade, boolean internal, String origin, String... subnets) {
         return new Bridge(InterfaceName.of(name), List.of(subnets).stream().map(Cidr::parse).toList(),
-                masquerade, internal, origin);
+                masquerade, internal, new BridgeOrigin.Described(origin));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.bridgewall.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bridgewall.docker.FakeDockerd;
 import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.DockerDaemon;
 import io.bridgewall.it.support.Netns;
@@ -9,13 +10,6 @@ import io.bridgewall.it.support.NftMonitor;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,7 +107,9 @@ class DockerApplyTest {
     @Test
     @Order(2)
     void planNamesEachDockerNetwork() {
-        Shell.Result plan = Bridgewall.run("plan", "--docker-host", docker.host());
+        // plan checks the bridges against the namespace it runs in: dockerd's, where bwcustom1 is.
+        Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", netns.name()),
+                List.of("plan", "--docker-host", docker.host()));
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
         assertThat(plan.stdout())
                 .contains("docker network \"bw-user\" (id " + user.substring(0, 12) + ")")
@@ -143,6 +139,29 @@ class DockerApplyTest {
 
     @Test
     @Order(5)
+    void anOverrideOfAnInternalNetworkChangesOnlyItsSubnets() {
+        String bridge = bridgeOf(internal);
+        List<String> override = List.of("--bridge", bridge + "=10.98.23.0/24,fd00:96::/64");
+
+        Shell.Result result = apply(docker.host(), override.toArray(String[]::new));
+        List<String> planArgs = new ArrayList<>(List.of("plan", "--docker-host", docker.host()));
+        planArgs.addAll(override);
+        Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", netns.name()), planArgs);
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        NftRuleset kernel = NftRuleset.of(netns);
+        assertThat(kernel.elements(TABLE, "internal_bridges")).containsExactly(bridge);
+        assertThat(kernel.elements(TABLE, "bridge_nets_v6")).contains("fd00:96::/64");
+        assertThat(kernel.elements(TABLE, "masquerade_nets_v4")).doesNotContain("10.98.23.0/24");
+        assertThat(kernel.elements(TABLE, "masquerade_nets_v6")).doesNotContain("fd00:96::/64");
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stdout()).contains("bridge " + bridge + " [10.98.23.0/24, fd00:96::/64] internal no-masquerade - "
+                + "docker network \"bw-internal\" (id " + internal.substring(0, 12) + "), subnets given with --bridge "
+                + "(Docker has 10.98.23.0/24)");
+    }
+
+    @Test
+    @Order(6)
     void aDockerThatIsNotThereFailsWithOneLineAndChangesNothing() {
         String before = NftRuleset.text(netns);
         Shell.Result result = apply("unix:///run/bw-no-such-docker.sock");
@@ -152,81 +171,36 @@ class DockerApplyTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void hostileDockerAnswersFailWithOneLineAndChangeNothing(@TempDir Path tmp) throws Exception {
         String before = NftRuleset.text(netns);
         String garbage = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 24\r\n\r\n[{\"Name\": \"x\", \"Id\": 42";
-        try (FakeDocker fake = FakeDocker.answering(tmp.resolve("garbage.sock"), garbage)) {
+        try (FakeDockerd fake = FakeDockerd.start(Files.createDirectory(tmp.resolve("garbage")), (line, out) -> {
+            FakeDockerd.write(out, garbage);
+            return false;
+        })) {
             Shell.Result result;
             int generations;
             try (NftMonitor monitor = NftMonitor.start(netns)) {
-                result = apply("unix://" + fake.socket());
+                result = apply(fake.endpoint().toString());
                 generations = monitor.generationsSinceStart();
             }
             assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
             assertThat(result.stderr().strip()).doesNotContain("\n").startsWith("bridgewall: ");
             assertThat(generations).isZero();
         }
-        try (FakeDocker silent = FakeDocker.answering(tmp.resolve("silent.sock"), null)) {
+        try (FakeDockerd silent = FakeDockerd.start(Files.createDirectory(tmp.resolve("silent")), (line, out) -> {
+            Thread.sleep(60_000); // never answers; closing the fake interrupts this
+            return false;
+        })) {
             long started = System.nanoTime();
-            Shell.Result result = apply("unix://" + silent.socket(), "--docker-timeout", "1");
+            Shell.Result result = apply(silent.endpoint().toString(), "--docker-timeout", "1");
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
             assertThat(result.stderr()).contains("did not answer within 1000 ms");
             assertThat(seconds).as("bounded by the timeout plus JVM start").isLessThan(15);
         }
         assertThat(NftRuleset.text(netns)).isEqualTo(before);
-    }
-
-    /** A unix-socket server that answers every request the same way, or never (null). */
-    private static final class FakeDocker implements AutoCloseable {
-        private final ServerSocketChannel server;
-        private final Path socket;
-        private final List<SocketChannel> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        private FakeDocker(ServerSocketChannel server, Path socket, String answer) {
-            this.server = server;
-            this.socket = socket;
-            Thread acceptor = new Thread(() -> serve(answer), "fake-docker");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        static FakeDocker answering(Path socket, String answer) throws IOException {
-            Files.deleteIfExists(socket);
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            return new FakeDocker(server, socket, answer);
-        }
-
-        Path socket() {
-            return socket;
-        }
-
-        private void serve(String answer) {
-            while (server.isOpen()) {
-                try {
-                    SocketChannel client = server.accept();
-                    clients.add(client);
-                    client.read(ByteBuffer.allocate(4096));
-                    if (answer != null) {
-                        client.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.US_ASCII)));
-                        client.close();
-                    }
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (SocketChannel client : clients) {
-                client.close();
-            }
-            Files.deleteIfExists(socket);
-        }
     }
 }

@@ -82,7 +82,7 @@ class DockerDiscoveryTest {
     private static DockerNetwork expected(String id, String name, String bridge, boolean internal, boolean ipv6,
                                           boolean masquerade, String... subnets) {
         return new DockerNetwork(id, name, InterfaceName.of(bridge), Arrays.stream(subnets).map(Cidr::parse).toList(),
-                internal, ipv6, masquerade, true, name.equals("bridge"));
+                internal, ipv6, masquerade, true, name.equals("bridge"), List.of());
     }
 
     @Test
@@ -125,7 +125,7 @@ class DockerDiscoveryTest {
         assertThat(networks).filteredOn(n -> n.name().equals("bw-nomasq")).singleElement()
                 .satisfies(n -> assertThat(n.toBridge().masquerade()).isFalse());
         assertThat(networks).filteredOn(n -> n.name().equals("bridge")).singleElement()
-                .satisfies(n -> assertThat(n.toBridge().origin()).startsWith("docker network \"bridge\" (id "))
+                .satisfies(n -> assertThat(n.toBridge().origin().describe()).startsWith("docker network \"bridge\" (id "))
                 .satisfies(n -> assertThat(n.defaultBridge()).isTrue())
                 // Docker reports masquerade off only because its own iptables handling is off; we masquerade.
                 .satisfies(n -> assertThat(n.ipMasquerade()).isFalse())

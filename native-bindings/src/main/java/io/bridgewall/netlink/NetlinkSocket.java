@@ -32,14 +32,19 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Opens a socket in the given namespace, or in the caller's when none is given. */
     public static NetlinkSocket open(Optional<String> netns) {
-        NativeLibraries.requireAll();
-        return netns.map(name -> NetworkNamespace.callInside(name, NetlinkSocket::openHere))
-                .orElseGet(NetlinkSocket::openHere);
+        return open(netns, Netlink.NETLINK_NETFILTER);
     }
 
-    private static NetlinkSocket openHere() {
+    /** The same for another netlink protocol, e.g. NETLINK_ROUTE (0). */
+    public static NetlinkSocket open(Optional<String> netns, int protocol) {
+        NativeLibraries.requireAll();
+        return netns.map(name -> NetworkNamespace.callInside(name, () -> openHere(protocol)))
+                .orElseGet(() -> openHere(protocol));
+    }
+
+    private static NetlinkSocket openHere(int protocol) {
         LibMnl mnl = NativeLibraries.mnl();
-        Pointer socket = mnl.mnl_socket_open(Netlink.NETLINK_NETFILTER);
+        Pointer socket = mnl.mnl_socket_open(protocol);
         if (socket == null) {
             throw new KernelException(NativeLibraries.lastErrno(), "opening a netfilter netlink socket", null);
         }

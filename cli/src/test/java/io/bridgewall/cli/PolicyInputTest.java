@@ -1,0 +1,160 @@
+package io.bridgewall.cli;
+
+import static io.bridgewall.docker.FakeDockerd.response;
+import static io.bridgewall.docker.FakeDockerd.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bridgewall.docker.FakeDockerd;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What `plan` makes of the policy's input: the options, and Docker's answer (a fake dockerd,
+ * for answers a real one would not give). `plan` checks the bridges against the interfaces of
+ * the namespace it runs in, read over rtnetlink: here the machine's own, read only; `lo`
+ * exists everywhere, and names like br-0123456789ab never do.
+ */
+class PolicyInputTest {
+    private static final String ID = "9c1b5e3d7a2f4b6c8d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e";
+    private static final String BRIDGE = "br-9c1b5e3d7a2f";
+
+    @TempDir
+    Path dir;
+    private FakeDockerd fake;
+
+    @AfterEach
+    void stopFake() throws Exception {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Main.run with stdout and stderr captured. */
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            int exitCode = Main.run(args);
+            return new Run(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    /** A fake dockerd listing one network, described by the JSON fields given. */
+    private String dockerListing(String fields) throws Exception {
+        String networks = "[{\"Name\":\"web\",\"Id\":\"" + ID + "\"" + fields + "}]";
+        fake = FakeDockerd.start(dir, (line, out) -> {
+            write(out, line.startsWith("GET /_ping") ? response(200, "Api-Version: 1.41\r\n", "OK")
+                    : response(200, "Content-Type: application/json\r\n", networks));
+            return true;
+        });
+        return fake.endpoint().toString();
+    }
+
+    private static void assertBadInput(Run run, String message) {
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stderr().strip()).doesNotContain("\n").startsWith("bridgewall: ").contains(message);
+        assertThat(run.stdout()).isEmpty();
+    }
+
+    @Test
+    void aDockerHostWithoutSchemeIsBadInput() {
+        assertBadInput(run("plan", "--docker-host", "/var/run/docker.sock"),
+                "--docker-host: '/var/run/docker.sock' has no scheme; write the socket as a URL: unix:///var/run/docker.sock");
+    }
+
+    @Test
+    void aDefaultRouteAsBridgeSubnetIsBadInput() {
+        assertBadInput(run("plan", "--no-docker", "--bridge", "docker0=0.0.0.0/0"),
+                "subnet 0.0.0.0/0 of bridge docker0 is the default route");
+        assertBadInput(run("plan", "--no-docker", "--bridge", "docker0=172.17.0.0/16,::/0"),
+                "subnet ::/0 of bridge docker0 is the default route");
+    }
+
+    @Test
+    void aHostInterfaceGivenAsBridgeIsBadInput() {
+        assertBadInput(run("plan", "--no-docker", "--bridge", "lo=10.99.0.0/24"),
+                "--bridge lo: lo is a device without a link kind (loopback or hardware) on this host, not a bridge");
+    }
+
+    @Test
+    void aBridgeSubnetHoldingTheHostsOwnAddressIsBadInput() {
+        assertBadInput(run("plan", "--no-docker", "--bridge", "br-0123456789ab=127.0.0.0/8"),
+                "subnet 127.0.0.0/8 of bridge br-0123456789ab (given with --bridge) contains 127.0.0.1/8 of lo on this host");
+    }
+
+    @Test
+    void dockerNamingAHostInterfaceAsItsBridgeIsBadInput() throws Exception {
+        String host = dockerListing(",\"Driver\":\"bridge\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},"
+                + "\"Options\":{\"com.docker.network.bridge.name\":\"lo\"}");
+
+        assertBadInput(run("plan", "--docker-host", host),
+                "docker network \"web\" (id 9c1b5e3d7a2f) names lo as its bridge, but lo is a device without a link kind");
+    }
+
+    @Test
+    void anOverrideOfAnInternalNetworkKeepsItInternalAndPlanSaysWhereEachPartCameFrom() throws Exception {
+        String host = dockerListing(",\"Driver\":\"bridge\",\"Internal\":true,"
+                + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},\"Options\":{}");
+
+        Run plan = run("plan", "--docker-host", host, "--bridge", BRIDGE + "=10.99.2.0/24", "--bridge", "br-extra=10.99.3.0/24");
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stdout())
+                .contains("bridge " + BRIDGE + " [10.99.2.0/24] internal no-masquerade - docker network \"web\" (id "
+                        + "9c1b5e3d7a2f), subnets given with --bridge (Docker has 10.99.1.0/24)")
+                .contains("bridge br-extra [10.99.3.0/24] masquerade - given with --bridge");
+        // internal: in @internal_bridges, and its subnet is not masqueraded
+        assertThat(section(plan.stdout(), "set internal_bridges")).contains("\"" + BRIDGE + "\"");
+        assertThat(section(plan.stdout(), "set masquerade_nets_v4")).contains("10.99.3.0/24").doesNotContain("10.99.2.0/24");
+    }
+
+    @Test
+    void anUnreadableEnableIccIsOneWarningAndThePlanGoesOn() throws Exception {
+        String host = dockerListing(",\"Driver\":\"bridge\",\"EnableIPv6\":\"sometimes\","
+                + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},"
+                + "\"Options\":{\"com.docker.network.bridge.enable_icc\":\"perhaps\"}");
+
+        Run plan = run("plan", "--docker-host", host);
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stderr().lines()).containsExactly(
+                "bridgewall: warning: docker network \"web\" (id 9c1b5e3d7a2f) has option "
+                        + "com.docker.network.bridge.enable_icc=\"perhaps\", which is not a boolean; bridgewall does not use it and goes on",
+                "bridgewall: warning: docker network \"web\" (id 9c1b5e3d7a2f) has EnableIPv6=\"sometimes\", which is not "
+                        + "true or false; bridgewall does not use it and goes on");
+        assertThat(section(plan.stdout(), "set bridge_nets_v4")).contains("10.99.1.0/24");
+    }
+
+    @Test
+    void aNetworkWithoutDriverIsNotTakenAsABridge() throws Exception {
+        String host = dockerListing(",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},\"Options\":{}");
+
+        Run plan = run("plan", "--docker-host", host);
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isEqualTo(1);
+        assertThat(plan.stderr()).contains("Docker's network list lacks Driver in network #0");
+        assertThat(plan.stdout()).isEmpty();
+    }
+
+    /** The lines of one set or chain of the plan, from its opening line to its closing brace. */
+    private static String section(String plan, String opening) {
+        int start = plan.indexOf(opening + " {");
+        assertThat(start).as(opening + " in " + plan).isNotNegative();
+        return plan.substring(start, plan.indexOf("\n\t}", start));
+    }
+}
