@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted stand-in for dockerd on a unix socket, for tests: it reads each request's head and
  * lets the test's {@link Responder} write whatever bytes it likes back, well-formed or hostile.
  */
-final class FakeDockerd implements AutoCloseable {
+public final class FakeDockerd implements AutoCloseable {
     /** Answers one request; returns false to close the connection afterwards. */
     @FunctionalInterface
-    interface Responder {
+    public interface Responder {
         boolean respond(String requestLine, SocketChannel out) throws Exception;
     }
 
@@ -40,20 +40,20 @@ final class FakeDockerd implements AutoCloseable {
         thread.start();
     }
 
-    static FakeDockerd start(Path dir, Responder responder) throws IOException {
+    public static FakeDockerd start(Path dir, Responder responder) throws IOException {
         return new FakeDockerd(dir.resolve("docker.sock"), responder);
     }
 
-    DockerEndpoint endpoint() {
+    public DockerEndpoint endpoint() {
         return new DockerEndpoint(socket);
     }
 
     /** Request lines received, in order ("GET /_ping HTTP/1.1", ...). */
-    List<String> requests() {
+    public List<String> requests() {
         return requests;
     }
 
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
@@ -90,7 +90,7 @@ final class FakeDockerd implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    static void write(SocketChannel out, String text) throws IOException {
+    public static void write(SocketChannel out, String text) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             out.write(bytes);
@@ -98,7 +98,7 @@ final class FakeDockerd implements AutoCloseable {
     }
 
     /** A complete response with Content-Length. */
-    static String response(int status, String headers, String body) {
+    public static String response(int status, String headers, String body) {
         return "HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }

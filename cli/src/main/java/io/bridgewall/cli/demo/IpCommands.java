@@ -1,5 +1,6 @@
 package io.bridgewall.cli.demo;
 
+import io.bridgewall.cli.CommandFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +16,7 @@ final class IpCommands {
     static void run(String... command) {
         String output = runAllowingFailure(command);
         if (output != null) {
-            throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output.strip());
+            throw new CommandFailedException("'" + String.join(" ", command) + "' failed: " + output.strip());
         }
     }
 
