@@ -52,6 +52,11 @@ final class DemoLab implements AutoCloseable {
         c2 = "bwdemo-c2-" + id;
     }
 
+    /** The lab's network namespaces, by name: all of them carry the lab's random id. */
+    List<String> namespaces() {
+        return List.of(host, pub, lan, c1, c2);
+    }
+
     static DemoLab create() {
         DemoLab lab = new DemoLab();
         Runtime.getRuntime().addShutdownHook(lab.cleanupOnExit);
@@ -65,7 +70,7 @@ final class DemoLab implements AutoCloseable {
     }
 
     private void build() {
-        for (String ns : List.of(host, pub, lan, c1, c2)) {
+        for (String ns : namespaces()) {
             IpCommands.run("ip", "netns", "add", ns);
             created.add(ns);
             IpCommands.run("ip", "-n", ns, "link", "set", "lo", "up");
