@@ -255,4 +255,40 @@ class LauncherTest {
         }
         assertThat(privateFiles()).as("files left next to the jar").isEmpty();
     }
+
+    @Test
+    void aSignalToTheLauncherReachesTheJvmAndTheDemoCleansUp() throws Exception {
+        applyOnce(); // the archive is in place: the launcher runs the JVM as its child, not by exec
+        assertThat(archive()).exists();
+        Process launcher = new ProcessBuilder("env", "PATH=" + stubs + ":" + System.getenv("PATH"),
+                Bridgewall.launcher().toString(), "demo").redirectErrorStream(true).start();
+        List<String> namespaces = new ArrayList<>();
+        List<ProcessHandle> jvms = List.of();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream()))) {
+            String line;
+            do {
+                line = out.readLine();
+                if (line != null && line.startsWith("  network namespaces: ")) {
+                    namespaces.addAll(List.of(line.substring("  network namespaces: ".length()).strip().split(" ")));
+                }
+            } while (line != null && !line.contains("containers 10.213.0.2"));
+            assertThat(namespaces).as("the demo built its lab").hasSize(5);
+            jvms = launcher.descendants().toList();
+            assertThat(jvms).as("the JVM runs as the launcher's child").isNotEmpty();
+            // What `timeout` or systemd does: TERM to the launcher alone.
+            Shell.run("kill", "-TERM", Long.toString(launcher.pid())).orThrow();
+            assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle jvm : jvms) {
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the JVM did not stop with the launcher", e);
+        } finally {
+            launcher.destroyForcibly();
+            jvms.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy); // the demo's hook cleans up
+        }
+        assertThat(launcher.exitValue()).isEqualTo(143);
+        String left = Shell.run("ip", "netns", "list").orThrow().stdout();
+        assertThat(namespaces).as("the demo's namespaces left behind").noneMatch(left::contains);
+    }
 }
