@@ -29,8 +29,8 @@ public final class Main {
         PrintWriter safeErr = TerminalText.escaping(err, "\n");
         try {
             return commandLine().setOut(safeOut).setErr(safeErr).execute(args);
-        } catch (Error e) {
-            // Errors bypass picocli's handler; they still get one line and a non-zero exit.
+        } catch (RuntimeException | Error e) {
+            // What bypasses picocli's handlers (building the command model, Errors) still gets one line.
             return ErrorReporter.reportUnexpected(safeErr, e);
         } finally {
             safeOut.flush();
