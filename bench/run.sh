@@ -5,7 +5,7 @@
 #
 #   sudo bench/run.sh                 # everything (about 10 minutes)
 #   SIZES="1 100" RUNS=5 sudo bench/run.sh
-#   SKIP_JMH=1 SKIP_DATAPLANE=1 sudo bench/run.sh
+#   SKIP_JMH=1 SKIP_DATAPLANE=1 SKIP_LAB=1 sudo bench/run.sh
 #
 # Installs the Debian packages it needs when they are missing (apt-get), so one command
 # works on a fresh machine. Builds the jars with Maven when they are missing. Every ruleset is loaded into a network namespace made for the
@@ -38,8 +38,10 @@ need timeout coreutils
 need hyperfine hyperfine
 need iperf3 iperf3
 [ -x /usr/bin/time ] || missing+=(time)
-ldconfig -p 2>/dev/null | grep -q 'libnftnl\.so\.11 ' || missing+=(libnftnl11)
-ldconfig -p 2>/dev/null | grep -q 'libmnl\.so\.0 ' || missing+=(libmnl0)
+# ldconfig's cache read whole first: piped into grep -q it fails at random under pipefail.
+ldcache=$(ldconfig -p 2>/dev/null || true)
+grep -qF $'\tlibnftnl.so.11 (' <<<"$ldcache" || missing+=(libnftnl11)
+grep -qF $'\tlibmnl.so.0 (' <<<"$ldcache" || missing+=(libmnl0)
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || die "missing tools: install ${missing[*]}"
   echo "bench: installing ${missing[*]} (apt-get)..." >&2
@@ -82,9 +84,9 @@ newns() { ip netns add "$1"; namespaces+=("$1"); }
 # Network i gets bw<i> and a /24 that is not adjacent to its neighbours, so interval sets
 # keep N ranges instead of merging them.
 subnet() { echo "10.$(($1 / 128)).$((($1 % 128) * 2)).0/24"; }
-gen_args() { # picocli @argfile for N bridges
+gen_args() { # the --bridge options for N bridges, one word per line (bridgewall reads no @files)
   local n=$1 i
-  for ((i = 0; i < n; i++)); do echo "--bridge bw$i=$(subnet "$i")"; done >"$work/args$n"
+  for ((i = 0; i < n; i++)); do printf -- '--bridge\nbw%d=%s\n' "$i" "$(subnet "$i")"; done >"$work/args$n"
 }
 gen_seed() { # the seed's approach: one iptables call per rule, in the order the blog post uses
   local n=$1 i
@@ -146,19 +148,19 @@ for n in $SIZES; do
   gen_args "$n"
   ns=$(ns_for "w$n")
   namespaces+=("$ns")
-  ./bridgewall plan --no-docker "@$work/args$n" >"$work/plan$n.nft"
+  ./bridgewall plan --no-docker $(cat "$work/args$n") >"$work/plan$n.nft"
   base=$(median_ms "true$n" "$runs" "$(prep "w$n")" "true")
   t=$(median_ms "nft$n" "$runs" "$(prep "w$n")" "ip netns exec $ns nft -f $work/plan$n.nft")
   nft[$n]=$(awk -v a="$t" -v b="$base" 'BEGIN{print a-b}')
-  t=$(median_ms "bw$n" "$runs" "$(prep "w$n")" "./bridgewall apply --netns $ns --no-docker @$work/args$n >/dev/null")
+  t=$(median_ms "bw$n" "$runs" "$(prep "w$n")" "./bridgewall apply --netns $ns --no-docker \$(cat $work/args$n) >/dev/null")
   bw[$n]=$(awk -v a="$t" -v b="$base" 'BEGIN{print a-b}')
   # Without the read-back check (nft -f does not read back either).
-  t=$(median_ms "bwnv$n" "$runs" "$(prep "w$n")" "./bridgewall apply --netns $ns --no-docker --no-verify @$work/args$n >/dev/null")
+  t=$(median_ms "bwnv$n" "$runs" "$(prep "w$n")" "./bridgewall apply --netns $ns --no-docker --no-verify \$(cat $work/args$n) >/dev/null")
   bwnv[$n]=$(awk -v a="$t" -v b="$base" 'BEGIN{print a-b}')
   # Peak RSS: median of 3 runs.
   rss[$n]=$(for i in 1 2 3; do
       bash -c "$(prep "w$n")"
-      /usr/bin/time -f %M -o "$work/rss" ./bridgewall apply --netns "$ns" --no-docker "@$work/args$n" >/dev/null
+      /usr/bin/time -f %M -o "$work/rss" ./bridgewall apply --netns "$ns" --no-docker $(cat "$work/args$n") >/dev/null
       cat "$work/rss"
     done | sort -n | sed -n 2p)
   # The seed's approach, only where it finishes in the budget: predicted from the last size
@@ -249,7 +251,7 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
     [ -f "$work/args$n" ] || gen_args "$n"
     # bw0 is the container's bridge; the other networks are bridges that do not exist here,
     # which is what a big host looks like from one container's packets.
-    ./bridgewall apply --netns "$h" --no-docker --allow-port 22/tcp "@$work/args$n" >/dev/null
+    ./bridgewall apply --netns "$h" --no-docker --allow-port 22/tcp $(cat "$work/args$n") >/dev/null
     tput[$n]=$(measure)
     masq=$(ip netns exec "$h" nft list chain inet bridgewall postrouting | grep -c masquerade || true)
     echo "  ruleset $n network(s) ($masq masquerade rules): ${tput[$n]} Gbit/s"
@@ -264,6 +266,23 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
   echo "  no ruleset: ${tput[none]} Gbit/s"
   kill "$iperf_pid" 2>/dev/null || true; wait "$iperf_pid" 2>/dev/null || true; iperf_pid=""
   echo
+fi
+
+# Measurements that need the integration tests' lab (a real dockerd and containers in
+# namespaces). They assert nothing, so they are not part of `mvn verify`: tagged "measurement"
+# and run only through the integration-tests module's `measurements` profile.
+if [ -z "${SKIP_LAB:-}" ]; then
+  if ! command -v dockerd >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1 || [ ! -x /bin/busybox ]; then
+    echo "bench: lab measurements need dockerd, busybox and mvn (apt-get install docker.io busybox-static maven); skipped" >&2
+  else
+    echo "== lab measurements (a real dockerd and containers in namespaces; SKIP_LAB=1 to skip)"
+    mvn -B -ntp -pl integration-tests -am verify -Pmeasurements -Dtest='*Measurement' \
+      -Dsurefire.failIfNoSpecifiedTests=false >"$work/measurements.log" 2>&1 \
+      || { tail -40 "$work/measurements.log" >&2; die "lab measurements failed"; }
+    # Each measurement prints a block starting with "measurement:"; Maven's own lines start with "[".
+    awk '/^measurement:/ {on = 1} /^\[/ {on = 0} on' "$work/measurements.log" | sed 's/^/  /'
+    echo
+  fi
 fi
 
 echo "== results (medians; ms; ratios against nft -f of the identical ruleset, same run; JMH: mean ms/op)"

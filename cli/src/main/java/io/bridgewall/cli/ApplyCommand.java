@@ -75,7 +75,7 @@ final class ApplyCommand implements Callable<Integer> {
             BridgeNetfilter.State state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns())
                     : BridgeNetfilter.state(target.netns());
             if (state != BridgeNetfilter.State.ENABLED) {
-                spec.commandLine().getErr().println("bridgewall: warning: " + BridgeNetfilter.advice(state));
+                spec.commandLine().getErr().println("bridgewall: warning: " + BridgeNetfilter.advice(state, target.netns()));
             }
         }
         Timing.mark("br_netfilter check");

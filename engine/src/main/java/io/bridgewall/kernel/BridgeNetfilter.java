@@ -58,13 +58,20 @@ public final class BridgeNetfilter {
         return state(netns);
     }
 
-    /** One line telling the user what is wrong and what to do; empty when all is well. */
-    public static String advice(State state) {
+    /**
+     * One line telling the user what is wrong and what to do in the namespace that was checked
+     * (under --netns, a command for that namespace, never one that changes the host's); empty
+     * when all is well.
+     */
+    public static String advice(State state, Optional<String> netns) {
+        String where = netns.map(n -> " in network namespace " + n).orElse("");
+        String inside = netns.map(n -> "ip netns exec " + n + " ").orElse("");
         return switch (state) {
             case ENABLED -> "";
             case DISABLED -> "containers on the same bridge are NOT isolated from each other: "
-                    + "net.bridge.bridge-nf-call-iptables is off here; rerun with --enable-br-netfilter "
-                    + "or run 'sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1'";
+                    + "net.bridge.bridge-nf-call-iptables is off" + where + "; rerun with --enable-br-netfilter "
+                    + "or run '" + inside + "sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1'";
+            // The module is global; the sysctls it brings are per namespace, which the flag sets.
             case MODULE_NOT_LOADED -> "containers on the same bridge are NOT isolated from each other: "
                     + "br_netfilter is not loaded; run 'modprobe br_netfilter' and rerun with --enable-br-netfilter";
         };

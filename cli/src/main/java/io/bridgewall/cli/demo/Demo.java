@@ -20,6 +20,8 @@ public final class Demo {
                 + "(this machine's own network is not touched)...");
         out.flush();
         try (DemoLab lab = DemoLab.create()) {
+            // Named, so whoever watches (DemoTest) can check exactly these are gone afterwards.
+            out.println("  network namespaces: " + String.join(" ", lab.namespaces()));
             out.println("  containers " + DemoLab.C1 + " and " + DemoLab.C2 + " on bridge " + DemoLab.BRIDGE + " ("
                     + DemoLab.SUBNET + ") in namespace " + lab.host);
             out.println("  containers also have " + DemoLab.C1_V6 + " and " + DemoLab.C2_V6 + " (" + DemoLab.SUBNET6 + ")");

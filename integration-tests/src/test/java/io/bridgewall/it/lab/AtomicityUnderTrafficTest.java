@@ -6,7 +6,6 @@ import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.it.support.NftMonitor;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
-import io.bridgewall.it.support.Shell;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.HostInput;
@@ -15,11 +14,8 @@ import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import static io.bridgewall.it.lab.LabAddresses.HOST_LAN;
 import static io.bridgewall.it.lab.LabAddresses.HOST_UPLINK;
-import static io.bridgewall.it.lab.LabAddresses.LAN;
-import static io.bridgewall.it.lab.LabAddresses.LAN_10;
-import static io.bridgewall.it.lab.LabAddresses.OTHER_PORT;
-import static io.bridgewall.it.lab.LabAddresses.PUB;
 import static io.bridgewall.it.lab.LabAddresses.WHO_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,16 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * succeed and not one packet may arrive on the LAN at any moment; the established connection
  * must carry on with its conntrack entry and NAT binding unchanged. A control run with no
  * firewall shows the same probes do get through, so a zero means the firewall held, not that
- * the probes were blind. For comparison only, the seed's separate iptables calls are reloaded
- * under the same traffic and what leaks is printed.
+ * the probes were blind. (The seed's separate iptables calls reloaded under the same traffic
+ * are a measurement, not a test: {@link SeedReloadUnderTrafficMeasurement}, run by bench/run.sh.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AtomicityUnderTrafficTest {
     private static final int APPLIES = 500;
-    private static final int SEED_RELOADS = 20;
-    /** Traffic before and after the reload loop, so the probes provably span it. */
-    private static final long MARGIN_MS = 700;
     private static final int MIN_ATTEMPTS_IN_WINDOW = 10;
     /** A dropped segment costs at least one 200 ms retransmission timeout; well-below-that RTTs show none. */
     private static final long MAX_RTT_MS = 1000;
@@ -62,42 +49,6 @@ class AtomicityUnderTrafficTest {
     private RuleSet ruleSet;
     private RuleSet alternate;
     private ArrivalCounter lanArrivals;
-
-    /** What the traffic saw around one reload loop; times are System.nanoTime(). */
-    private record Observed(long start, long end, LongLivedConnection.Result carried, List<ConnectLoop.Result> probes,
-                            long[] lanArrivals, String arrivalsListing, String conntrackBefore, String conntrackAfter) {
-        /** Packets that arrived on the LAN host: before, during and after the reloads. */
-        long totalArrivals() {
-            return Arrays.stream(lanArrivals).sum();
-        }
-
-        long windowMillis() {
-            return Duration.ofNanos(end - start).toMillis();
-        }
-
-        String render() {
-            StringBuilder out = new StringBuilder();
-            out.append(String.format("  reload window %d ms (traffic from %d ms before to %d ms after)%n",
-                    windowMillis(), MARGIN_MS, MARGIN_MS));
-            for (ConnectLoop.Result probe : probes) {
-                out.append(String.format("  %-30s attempts %4d (%4d during reloads), successes %d (%d during reloads)%n",
-                        probe.label(), probe.attempts().size(), probe.attemptsBetween(start, end),
-                        probe.successes().size(), probe.successesBetween(start, end)));
-            }
-            out.append(String.format("  packets to :%d arriving on the LAN host: %d (before/during/after the reloads: %s)%n",
-                    WHO_PORT, totalArrivals(), Arrays.toString(lanArrivals)));
-            out.append(String.format("  long-lived bridge-a -> %s:%d seen as %s: %d lines sent, %d echoed "
-                            + "(%d during reloads, %d after), max round trip %d ms, server side: %s, nc exit %d%n",
-                    PUB, LongLivedConnection.PORT, carried.peer(), carried.sent(), carried.echoed(),
-                    carried.echoedBetween(start, end), carried.echoedBetween(end, Long.MAX_VALUE), carried.maxRttMillis(),
-                    carried.serverError().orElse("no error"), carried.clientExit()));
-            arrivalsListing.lines().filter(l -> l.contains("counter") || l.contains(" . ")).map(String::strip)
-                    .forEach(l -> out.append("    lan arrivals: ").append(l).append('\n'));
-            out.append("  conntrack before: ").append(conntrackBefore).append('\n');
-            out.append("  conntrack after:  ").append(conntrackAfter).append('\n');
-            return out.toString();
-        }
-    }
 
     @BeforeAll
     void startLab() {
@@ -125,12 +76,11 @@ class AtomicityUnderTrafficTest {
     }
 
     @Test
-    @Order(1)
     void fiveHundredAppliesUnderTrafficOpenNoWindowAndKeepTheConnection() {
         // control: without a firewall the very same probes get through, so they can see a window
         lab.resetFirewall();
         long arrivalsBefore = lanArrivals.packets();
-        List<ConnectLoop.Result> control = probeBriefly();
+        List<ConnectLoop.Result> control = TrafficWindow.probeBriefly(lab);
         long controlArrivals = lanArrivals.packets() - arrivalsBefore;
         System.out.println("control, no firewall:\n" + control.stream()
                 .map(r -> String.format("  %-30s attempts %d, successes %d", r.label(), r.attempts().size(), r.successes().size()))
@@ -147,9 +97,9 @@ class AtomicityUnderTrafficTest {
         long[] applyNanos = new long[APPLIES];
         List<String> badGenerations = new ArrayList<>();
         int committed;
-        Observed seen;
+        TrafficWindow.Observed seen;
         try (NftMonitor monitor = NftMonitor.start(lab.host())) {
-            seen = underTraffic(() -> applyRepeatedly(applyNanos, badGenerations));
+            seen = TrafficWindow.around(lab, lanArrivals, () -> applyRepeatedly(applyNanos, badGenerations));
             committed = monitor.generationsSinceStart();
         }
 
@@ -192,87 +142,6 @@ class AtomicityUnderTrafficTest {
                 .isEqualTo(seen.conntrackBefore());
     }
 
-    /** Report only: the seed reloads its rules with separate iptables calls, one window each time. */
-    @Test
-    @Order(2)
-    void seedReloadsUnderTheSameTrafficForComparison() {
-        SeedFirewall seed = new SeedFirewall();
-        lab.apply(seed);
-        long[] reloadNanos = new long[SEED_RELOADS];
-        Observed seen = underTraffic(() -> {
-            for (int i = 0; i < SEED_RELOADS; i++) {
-                long started = System.nanoTime();
-                seed.apply(lab);
-                reloadNanos[i] = System.nanoTime() - started;
-            }
-        });
-        Arrays.sort(reloadNanos);
-        System.out.printf("for comparison, the seed's iptables script reloaded under the same traffic (report only; "
-                        + "it never covers user-a's network):%n  %d reloads, median %d ms%n%s",
-                SEED_RELOADS, Duration.ofNanos(reloadNanos[SEED_RELOADS / 2]).toMillis(), seen.render());
-
-    }
-
-    /** The probes alone, for about a second: the control run. */
-    private List<ConnectLoop.Result> probeBriefly() {
-        List<ConnectLoop> loops = startProbes();
-        try {
-            loops.forEach(loop -> loop.awaitAttempts(25));
-            return loops.stream().map(ConnectLoop::stop).toList();
-        } finally {
-            loops.forEach(ConnectLoop::close);
-        }
-    }
-
-    /**
-     * Runs {@code reloads} while the long-lived connection carries data and the probes knock on
-     * the LAN, with traffic for a margin before and after, and returns what the traffic saw.
-     */
-    private Observed underTraffic(Runnable reloads) {
-        lanArrivals.forgetSources();
-        long[] arrivals = new long[4];
-        arrivals[0] = lanArrivals.packets();
-        List<ConnectLoop> loops = new ArrayList<>();
-        try (LongLivedConnection connection = LongLivedConnection.open(lab, "bridge-a", PUB)) {
-            loops.addAll(startProbes());
-            connection.awaitEchoes(5);
-            loops.forEach(loop -> loop.awaitAttempts(5));
-            String conntrackBefore = conntrack();
-            Shell.sleep(MARGIN_MS);
-            arrivals[1] = lanArrivals.packets();
-            long start = System.nanoTime();
-            reloads.run();
-            long end = System.nanoTime();
-            arrivals[2] = lanArrivals.packets();
-            Shell.sleep(MARGIN_MS);
-            String conntrackAfter = conntrack();
-            List<ConnectLoop.Result> probes = loops.stream().map(ConnectLoop::stop).toList();
-            LongLivedConnection.Result carried = connection.stop();
-            arrivals[3] = lanArrivals.packets();
-            long[] phases = {arrivals[1] - arrivals[0], arrivals[2] - arrivals[1], arrivals[3] - arrivals[2]};
-            return new Observed(start, end, carried, probes, phases, lanArrivals.listing(), conntrackBefore, conntrackAfter);
-        } finally {
-            loops.forEach(ConnectLoop::close);
-        }
-    }
-
-    /**
-     * Containers on the default bridge and on a user-defined network try the LAN; the LAN
-     * tries a host port the policy closes. Started one by one; on a failure the started ones stop.
-     */
-    private List<ConnectLoop> startProbes() {
-        List<ConnectLoop> loops = new ArrayList<>();
-        try {
-            loops.add(ConnectLoop.fromContainer(lab, "bridge-b", LAN, WHO_PORT));
-            loops.add(ConnectLoop.fromContainer(lab, "user-a", LAN_10, WHO_PORT));
-            loops.add(ConnectLoop.fromNamespace("lan", lab.lan(), HOST_LAN, OTHER_PORT));
-            return loops;
-        } catch (RuntimeException | Error e) {
-            loops.forEach(ConnectLoop::close);
-            throw e;
-        }
-    }
-
     private void applyRepeatedly(long[] nanos, List<String> badGenerations) {
         try (io.bridgewall.kernel.Firewall firewall = io.bridgewall.kernel.Firewall.open(Optional.of(lab.host().name()))) {
             for (int i = 0; i < nanos.length; i++) {
@@ -287,14 +156,6 @@ class AtomicityUnderTrafficTest {
                 }
             }
         }
-    }
-
-    /** The host's conntrack entries for the long-lived connection, without the ticking timeout. */
-    private String conntrack() {
-        String table = lab.host().exec("cat", "/proc/net/nf_conntrack").orThrow().stdout();
-        return table.lines().filter(l -> l.contains("dport=" + LongLivedConnection.PORT + " "))
-                .map(l -> l.replaceFirst("^(\\S+\\s+\\S+\\s+\\S+\\s+\\S+)\\s+\\d+", "$1"))
-                .collect(Collectors.joining(" | "));
     }
 
     private static String withoutCounterValues(String listing) {

@@ -7,10 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import static io.bridgewall.it.lab.LabAddresses.HOST_UPLINK;
 import static io.bridgewall.it.lab.LabAddresses.PUB;
@@ -20,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two ways to stop container-to-container traffic on one bridge, measured on this kernel:
  * br_netfilter (bridged IPv4 frames pass the inet forward hook with iifname = the bridge) and
- * an nftables bridge-family table matching port names. Also what each costs allowed bridged
- * traffic, measured as a bulk transfer between two containers on docker0.
+ * an nftables bridge-family table matching port names. (What each costs allowed bridged
+ * traffic is a measurement, not a test: {@link BridgeIsolationCostMeasurement}, run by bench/run.sh.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BridgeIsolationTest {
@@ -33,8 +29,6 @@ class BridgeIsolationTest {
               }
             }
             """;
-    private static final int MIB = 64;
-    private static final int RUNS = 3;
 
     private Lab lab;
 
@@ -71,35 +65,6 @@ class BridgeIsolationTest {
         assertThat(lab.probe(lab.fromContainer("user-a"), lab.container("user-b").ip(), WHO_PORT).reached())
                 .as("the veth* pattern covers every bridge").isFalse();
         assertThat(masqueradedToPub()).as("routed traffic leaves through the bridge's own port, not a veth").isTrue();
-    }
-
-    @Test
-    void costOfEachDesignForAllowedBridgedTraffic() {
-        Map<String, Runnable> setups = new LinkedHashMap<>();
-        setups.put("no firewall, br_netfilter off", () -> lab.bridgeNetfilter(false));
-        setups.put("br_netfilter on + inet forward chain with ct", () -> lab.loadNft("""
-                table inet cost {
-                  chain forward { type filter hook forward priority filter; policy accept;
-                    ct state established,related counter accept
-                  }
-                }
-                """));
-        setups.put("br_netfilter off + bridge table (veth rule, accept)", () -> {
-            lab.bridgeNetfilter(false);
-            lab.loadNft(BRIDGE_TABLE.replace("counter drop", "counter accept"));
-        });
-        StringBuilder report = new StringBuilder("bulk " + MIB + " MiB bridge-a -> bridge-b, median of " + RUNS + ":\n");
-        for (var setup : setups.entrySet()) {
-            lab.resetFirewall();
-            setup.getValue().run();
-            List<Long> runs = new ArrayList<>();
-            for (int i = 0; i < RUNS; i++) {
-                runs.add(BulkTransfer.time(lab, "bridge-a", "bridge-b", MIB).toMillis());
-            }
-            long median = runs.stream().sorted().toList().get(RUNS / 2);
-            report.append(String.format("  %-52s %5d ms  (%s)%n", setup.getKey(), median, runs));
-        }
-        System.out.println(report);
     }
 
     private boolean sameBridge() {

@@ -1,5 +1,6 @@
 package io.bridgewall.it.lab;
 
+import io.bridgewall.cli.demo.NamespaceLab;
 import io.bridgewall.it.support.DockerDaemon;
 import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.Shell;
@@ -50,10 +51,12 @@ public final class Lab implements AutoCloseable {
     }
 
     private void build() {
-        host = own(Netns.create("host"));
-        pub = own(Netns.create("pub"));
-        lan = own(Netns.create("lan"));
-        LabWiring.wire(host, pub, lan);
+        // The namespaces go last (own() closes in reverse order), with every process left inside.
+        NamespaceLab namespaces = own(NamespaceLab.create("bw-lab"));
+        host = Netns.existing(namespaces.add("host"));
+        pub = Netns.existing(namespaces.add("pub"));
+        lan = Netns.existing(namespaces.add("lan"));
+        LabWiring.wire(namespaces, host, pub, lan);
         try {
             docroot = WhoService.writeDocroot(Files.createTempDirectory("bw-who-"));
         } catch (IOException e) {

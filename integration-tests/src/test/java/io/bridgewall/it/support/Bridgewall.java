@@ -21,6 +21,15 @@ public final class Bridgewall {
         return jar;
     }
 
+    /** The launcher script users run, {@code ./bridgewall} at the top of the repository. */
+    public static Path launcher() {
+        Path launcher = jar().getParent().getParent().getParent().resolve("bridgewall");
+        if (!Files.isExecutable(launcher)) {
+            throw new AssertionError("launcher not found at " + launcher);
+        }
+        return launcher;
+    }
+
     public static Shell.Result run(String... args) {
         return run(List.of(), List.of(args));
     }

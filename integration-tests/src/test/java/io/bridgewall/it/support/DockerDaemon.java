@@ -12,21 +12,27 @@ import java.util.stream.Stream;
 
 /**
  * A real dockerd (Debian's docker.io) started by a test inside the test's namespace, with
- * its own data root, exec root and socket, and Docker's own firewalling off. Started through
- * nsenter, not `ip netns exec`, which remounts /sys and breaks dockerd's cgroup detection.
+ * Docker's own firewalling off and nothing shared with the machine or with another test's
+ * daemon: its own data root, exec root, pidfile and socket, its own configuration file
+ * (never the machine's /etc/docker/daemon.json), and its own containerd (dockerd would
+ * otherwise use the machine's containerd whenever /run/containerd/containerd.sock exists).
+ * So a system dockerd running on the same machine changes nothing for the tests.
+ * Started through nsenter, not `ip netns exec`, which remounts /sys and breaks dockerd's
+ * cgroup detection.
  */
 public final class DockerDaemon implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Netns netns;
     private final Path dir;
-    private final Process process;
+    private final Process containerd;
+    private Process process;
     private boolean ownsNetns;
 
-    private DockerDaemon(Netns netns, Path dir, Process process) {
+    private DockerDaemon(Netns netns, Path dir, Process containerd) {
         this.netns = netns;
         this.dir = dir;
-        this.process = process;
+        this.containerd = containerd;
     }
 
     /** A daemon in a namespace of its own, made for it and deleted when the daemon is closed. */
@@ -43,30 +49,48 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     public static DockerDaemon start(Netns netns) {
+        return start(netns, List.of());
+    }
+
+    /**
+     * Like {@link #start(Netns)}, with dockerd launched through {@code wrapper}: for the test
+     * that puts it in a private mount namespace standing for a machine with its own Docker setup.
+     */
+    static DockerDaemon start(Netns netns, List<String> wrapper) {
         Path dir;
         try {
             dir = Files.createTempDirectory("bw-dockerd-");
+            // What dockerd's own supervisor writes for the containerd it starts, minus the machine's paths.
+            Files.writeString(dir.resolve("containerd.toml"), String.join("\n",
+                    "version = 2",
+                    "root = \"" + dir.resolve("containerd-root") + "\"",
+                    "state = \"" + dir.resolve("containerd-state") + "\"",
+                    "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]",
+                    "[grpc]",
+                    "  address = \"" + dir.resolve("containerd.sock") + "\"",
+                    ""));
+            Files.writeString(dir.resolve("daemon.json"), "{}\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + netns.path(), "dockerd",
-                "--iptables=false", "--ip6tables=false",
-                "--data-root", dir.resolve("data").toString(),
-                "--exec-root", dir.resolve("exec").toString(),
-                "--pidfile", dir.resolve("dockerd.pid").toString(),
-                "-H", "unix://" + dir.resolve("docker.sock")));
-        Process process;
+        Process containerd = launch(dir, "containerd.log", "nsenter", "--net=" + netns.path(),
+                "containerd", "--config", dir.resolve("containerd.toml").toString());
+        DockerDaemon daemon = new DockerDaemon(netns, dir, containerd);
         try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("dockerd.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start dockerd (apt-get install docker.io)", e);
-        }
-        DockerDaemon daemon = new DockerDaemon(netns, dir, process);
-        try {
-            daemon.awaitReady();
+            daemon.await("containerd", containerd, "containerd.log",
+                    () -> Files.exists(dir.resolve("containerd.sock")));
+            List<String> dockerd = new ArrayList<>(wrapper);
+            dockerd.addAll(List.of("nsenter", "--net=" + netns.path(), "dockerd",
+                    "--config-file", dir.resolve("daemon.json").toString(),
+                    "--containerd", dir.resolve("containerd.sock").toString(),
+                    "--iptables=false", "--ip6tables=false",
+                    "--data-root", dir.resolve("data").toString(),
+                    "--exec-root", dir.resolve("exec").toString(),
+                    "--pidfile", dir.resolve("dockerd.pid").toString(),
+                    "-H", "unix://" + dir.resolve("docker.sock")));
+            daemon.process = launch(dir, "dockerd.log", dockerd.toArray(String[]::new));
+            daemon.await("dockerd", daemon.process, "dockerd.log", () -> Files.exists(daemon.socket())
+                    && daemon.docker("version", "--format", "{{.Server.APIVersion}}").ok());
         } catch (RuntimeException | Error e) {
             daemon.close();
             throw e;
@@ -74,18 +98,26 @@ public final class DockerDaemon implements AutoCloseable {
         return daemon;
     }
 
-    private void awaitReady() {
+    private static Process launch(Path dir, String log, String... command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", command) + " (apt-get install docker.io)", e);
+        }
+    }
+
+    private void await(String what, Process started, String log, java.util.function.BooleanSupplier ready) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("dockerd exited with " + process.exitValue() + ": " + log());
+            if (!started.isAlive()) {
+                throw new AssertionError(what + " exited with " + started.exitValue() + ": " + log(log));
             }
-            if (Files.exists(socket()) && docker("version", "--format", "{{.Server.APIVersion}}").ok()) {
+            if (ready.getAsBoolean()) {
                 return;
             }
             Shell.sleep(200);
         }
-        throw new AssertionError("dockerd did not answer within " + START_TIMEOUT + ": " + log());
+        throw new AssertionError(what + " did not answer within " + START_TIMEOUT + ": " + log(log));
     }
 
     public Path socket() {
@@ -113,8 +145,12 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     public String log() {
+        return log("dockerd.log");
+    }
+
+    private String log(String name) {
         try {
-            return Files.readString(dir.resolve("dockerd.log"));
+            return Files.readString(dir.resolve(name));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -122,8 +158,24 @@ public final class DockerDaemon implements AutoCloseable {
 
     @Override
     public void close() {
-        // Remember containerd and the shims now: once dockerd is gone they are no longer its descendants.
-        List<ProcessHandle> children = process.descendants().toList();
+        // dockerd first (it stops its containers), then containerd; the shims are containerd's
+        // children (it is their subreaper): remember them now, before they are orphaned.
+        List<ProcessHandle> children = new ArrayList<>(containerd.descendants().toList());
+        if (process != null) {
+            children.addAll(process.descendants().toList());
+            stop(process);
+        }
+        stop(containerd);
+        // None of their helpers may outlive the test.
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        Shell.run("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
+        deleteRecursively(dir);
+        if (ownsNetns) {
+            netns.close();
+        }
+    }
+
+    private static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -133,13 +185,6 @@ public final class DockerDaemon implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        // None of dockerd's helpers may outlive the test.
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        Shell.run("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
-        deleteRecursively(dir);
-        if (ownsNetns) {
-            netns.close();
         }
     }
 

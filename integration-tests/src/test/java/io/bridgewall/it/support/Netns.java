@@ -37,6 +37,14 @@ public final class Netns implements AutoCloseable {
         return netns;
     }
 
+    /**
+     * A handle on a namespace made and deleted by someone else (a {@code NamespaceLab}): it
+     * runs commands there like any other, and close() leaves the namespace alone.
+     */
+    public static Netns existing(String name) {
+        return new Netns(name);
+    }
+
     public String name() {
         return name;
     }

@@ -1,0 +1,294 @@
+package io.bridgewall.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bridgewall.it.support.Bridgewall;
+import io.bridgewall.it.support.Netns;
+import io.bridgewall.it.support.NftRuleset;
+import io.bridgewall.it.support.Root;
+import io.bridgewall.it.support.Shell;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The launcher script, ./bridgewall, as a boot script runs it: it never installs packages by
+ * surprise, and its class-data archive can only make a run faster, never stop the firewall
+ * from loading or leave files behind.
+ */
+class LauncherTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final String[] POLICY = {"--no-docker", "--bridge", "docker0=172.17.0.0/16"};
+
+    @TempDir
+    Path dir;
+    private Path stubs;
+    private Path aptGetCalls;
+    private Netns netns;
+    private final String crashReportsBefore = crashReports();
+
+    @BeforeEach
+    void stubAptGet() throws IOException {
+        Root.require();
+        // apt-get that only records that it was called: a test must see an install attempt, never make one.
+        stubs = Files.createDirectory(dir.resolve("bin"));
+        aptGetCalls = dir.resolve("apt-get-calls");
+        stub("apt-get", "echo \"$@\" >>" + aptGetCalls + "; exit 1");
+        netns = Netns.create("launcher");
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private void stub(String name, String body) throws IOException {
+        Path file = stubs.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Runs {@code [prefix...] env PATH=stubs:$PATH [env...] ./bridgewall args...}. */
+    private Shell.Result launch(List<String> prefix, List<String> env, String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("env", "PATH=" + stubs + ":" + System.getenv("PATH")));
+        command.addAll(env);
+        command.add(Bridgewall.launcher().toString());
+        command.addAll(List.of(args));
+        return Shell.run(TIMEOUT, null, command);
+    }
+
+    private List<String> apply() {
+        List<String> args = new ArrayList<>(List.of("apply", "--netns", netns.name()));
+        args.addAll(List.of(POLICY));
+        return args;
+    }
+
+    private boolean aptGetWasCalled() {
+        return Files.exists(aptGetCalls);
+    }
+
+    @Test
+    void findsTheInstalledLibrariesEveryTimeAndNeverRunsAptGet() throws IOException {
+        // A java that does nothing, so 300 runs test the launcher's own library check in seconds.
+        Path javaRuns = dir.resolve("java-runs");
+        stub("java", "echo run >>" + javaRuns);
+        int runs = 300;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < runs && failures.size() < 5; i++) {
+            Shell.Result result = launch(List.of(), List.of("BRIDGEWALL_CDS=0"), apply().toArray(String[]::new));
+            if (!result.ok() || !result.stderr().isEmpty()) {
+                failures.add("run " + i + ": exit " + result.exitCode() + ": " + result.stderr().strip());
+            }
+        }
+        assertThat(failures).as("runs that did not go straight to java").isEmpty();
+        assertThat(aptGetWasCalled()).as("apt-get was run").isFalse();
+        assertThat(Files.readAllLines(javaRuns)).hasSize(runs);
+    }
+
+    /**
+     * libnftnl removed (its file hidden in a private mount namespace that only this command
+     * lives in): with the loader's cache still listing it, or with the cache gone as well.
+     */
+    @ParameterizedTest(name = "library file hidden, loader cache hidden too: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMissingLibraryIsOneLineWithTheAptGetCommandAndNothingInstalled(boolean hideCache) throws IOException {
+        String library = Shell.run("sh", "-c", "readlink -f $(ldconfig -p | awk '/libnftnl.so.11 / {print $NF; exit}')")
+                .orThrow().stdout().strip();
+        assertThat(library).as("libnftnl is installed here").isNotEmpty();
+        Path emptyCache = Files.createFile(dir.resolve("ld.so.cache"));
+        String before = NftRuleset.text(netns);
+        String hide = "mount --bind /dev/null " + library
+                + (hideCache ? " && mount --bind " + emptyCache + " /etc/ld.so.cache" : "") + " && exec \"$@\"";
+        Shell.Result result = launch(List.of("unshare", "--mount", "sh", "-c", hide, "hide"), List.of(),
+                apply().toArray(String[]::new));
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+        assertThat(result.stderr().lines()).as("one line").hasSize(1);
+        assertThat(result.stderr()).startsWith("bridgewall: ").contains("apt-get install libnftnl11");
+        assertThat(aptGetWasCalled()).as("apt-get was run").isFalse();
+        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+    }
+
+    // --- the class-data archive -------------------------------------------------------------
+
+    private static Path target() {
+        return Bridgewall.jar().getParent();
+    }
+
+    private static List<Path> archiveFiles() {
+        try (Stream<Path> files = Files.list(target())) {
+            return files.filter(f -> f.getFileName().toString().matches("bridgewall-jvm.*\\.jsa.*")).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Path> privateFiles() {
+        return archiveFiles().stream().filter(f -> f.toString().endsWith(".tmp") || f.toString().endsWith(".classlist")
+                || f.toString().endsWith(".tmp.ok")).toList();
+    }
+
+    private static Path archive() {
+        return archiveFiles().stream().filter(f -> f.toString().endsWith(".jsa")).findFirst()
+                .orElseThrow(() -> new AssertionError("no archive next to the jar: " + archiveFiles()));
+    }
+
+    private static void removeArchives() throws IOException {
+        for (Path file : archiveFiles()) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The JVM maps the archive and accepts it. */
+    private static boolean jvmAccepts(Path archive) {
+        return Shell.run(Duration.ofSeconds(30), "java", "-Xshare:on", "-XX:SharedArchiveFile=" + archive,
+                "-cp", Bridgewall.jar().toString(), "-version").ok();
+    }
+
+    private void assertInstalled(Shell.Result result) {
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(NftRuleset.text(netns)).contains("table inet bridgewall");
+        assertThat(result.stdout() + result.stderr()).doesNotContain("fatal error", "hs_err", "SIGBUS");
+        assertThat(crashReports()).as("crash reports in the working directory").isEqualTo(crashReportsBefore);
+    }
+
+    private static String crashReports() {
+        return Shell.run("sh", "-c", "ls hs_err_pid* 2>/dev/null").stdout();
+    }
+
+    /** Runs an apply in a namespace of its own so the archive gets written (or checked) like on a fresh host. */
+    private void applyOnce() {
+        try (Netns other = Netns.create("launcher-warm")) {
+            List<String> args = new ArrayList<>(List.of("apply", "--netns", other.name()));
+            args.addAll(List.of(POLICY));
+            Shell.Result result = launch(List.of(), List.of(), args.toArray(String[]::new));
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+        }
+    }
+
+    @Test
+    void aTruncatedArchiveIsNeverUsedAndIsRebuilt() throws IOException {
+        applyOnce();
+        Path archive = archive();
+        long size = Files.size(archive);
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.setLength(size / 2);
+        }
+
+        Shell.Result result = launch(List.of(), List.of(), apply().toArray(String[]::new));
+
+        assertInstalled(result);
+        assertThat(result.stderr()).isEmpty();
+        assertThat(jvmAccepts(archive())).as("the archive in place now is whole").isTrue();
+        assertThat(Files.size(archive())).isEqualTo(size);
+        assertThat(privateFiles()).isEmpty();
+    }
+
+    @Test
+    void aDamagedArchiveThatLooksWholeCrashesTheJvmOnceAndIsRemoved() throws IOException {
+        applyOnce();
+        Path archive = archive();
+        Path sidecar = Path.of(archive + ".ok");
+        // Damage the archive and make its sidecar agree, as if the damage happened after the check.
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.setLength(Files.size(archive) / 2);
+        }
+        Files.writeString(sidecar, Shell.run("stat", "-c", "%s %.9Y", archive.toString()).orThrow().stdout());
+
+        Shell.Result result = launch(List.of(), List.of(), apply().toArray(String[]::new));
+
+        assertInstalled(result);
+        assertThat(result.stderr().lines()).as(result.stderr()).hasSize(1);
+        assertThat(result.stderr()).contains("the JVM crashed").contains("removed it, running without");
+        assertThat(archive).doesNotExist();
+        assertThat(sidecar).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "signal {0}")
+    @ValueSource(strings = {"TERM", "INT", "KILL"})
+    void aLauncherKilledWhileWritingTheArchiveLeavesNothingBehind(String signal) throws Exception {
+        removeArchives();
+        List<String> command = new ArrayList<>(List.of("env", "PATH=" + stubs + ":" + System.getenv("PATH"),
+                Bridgewall.launcher().toString()));
+        command.addAll(apply());
+        Path log = dir.resolve("launcher.log");
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<ProcessHandle> children;
+        try {
+            // The apply is done and the archive is being written once its .tmp file appears.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (privateFiles().stream().noneMatch(f -> f.toString().endsWith(".tmp")) && launcher.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            children = launcher.descendants().toList();
+            assertThat(privateFiles()).as("the launcher started writing an archive: " + Files.readString(log)).isNotEmpty();
+            Shell.run("kill", "-" + signal, Long.toString(launcher.pid())).orThrow();
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            launcher.destroyForcibly();
+        }
+        // A JVM still writing for a launcher that is gone finishes, as it would on a host.
+        for (ProcessHandle child : children) {
+            child.onExit().get(60, TimeUnit.SECONDS);
+        }
+        assertThat(NftRuleset.text(netns)).as("the apply itself was done").contains("table inet bridgewall");
+        if (signal.equals("KILL")) {
+            // Nothing runs in a process killed by SIGKILL: the next launcher that writes an archive cleans up.
+            applyOnce();
+        }
+        assertThat(privateFiles()).as("files left next to the jar").isEmpty();
+    }
+
+    @Test
+    void aSignalToTheLauncherReachesTheJvmAndTheDemoCleansUp() throws Exception {
+        applyOnce(); // the archive is in place: the launcher runs the JVM as its child, not by exec
+        assertThat(archive()).exists();
+        Process launcher = new ProcessBuilder("env", "PATH=" + stubs + ":" + System.getenv("PATH"),
+                Bridgewall.launcher().toString(), "demo").redirectErrorStream(true).start();
+        List<String> namespaces = new ArrayList<>();
+        List<ProcessHandle> jvms = List.of();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream()))) {
+            String line;
+            do {
+                line = out.readLine();
+                if (line != null && line.startsWith("  network namespaces: ")) {
+                    namespaces.addAll(List.of(line.substring("  network namespaces: ".length()).strip().split(" ")));
+                }
+            } while (line != null && !line.contains("containers 10.213.0.2"));
+            assertThat(namespaces).as("the demo built its lab").hasSize(5);
+            jvms = launcher.descendants().toList();
+            assertThat(jvms).as("the JVM runs as the launcher's child").isNotEmpty();
+            // What `timeout` or systemd does: TERM to the launcher alone.
+            Shell.run("kill", "-TERM", Long.toString(launcher.pid())).orThrow();
+            assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle jvm : jvms) {
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the JVM did not stop with the launcher", e);
+        } finally {
+            launcher.destroyForcibly();
+            jvms.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy); // the demo's hook cleans up
+        }
+        assertThat(launcher.exitValue()).isEqualTo(143);
+        String left = Shell.run("ip", "netns", "list").orThrow().stdout();
+        assertThat(namespaces).as("the demo's namespaces left behind").noneMatch(left::contains);
+    }
+}
