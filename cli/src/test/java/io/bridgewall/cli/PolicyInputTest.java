@@ -5,9 +5,8 @@ import static io.bridgewall.docker.FakeDockerd.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewall.docker.FakeDockerd;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,19 +38,10 @@ class PolicyInputTest {
 
     /** Main.run with stdout and stderr captured. */
     private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int exitCode = Main.run(args);
-            return new Run(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int exitCode = Main.run(new PrintWriter(stdout), new PrintWriter(stderr), args);
+        return new Run(exitCode, stdout.toString(), stderr.toString());
     }
 
     /** A fake dockerd listing one network, described by the JSON fields given. */
