@@ -124,6 +124,17 @@ final class MnlTransport implements NetlinkTransport {
         return ByteBuffer.wrap(copy);
     }
 
+    @Override
+    public int discardPending() {
+        LibC libc = NativeLibraries.libc();
+        int discarded = 0;
+        // Bounded: a queue holds at most a few thousand datagrams; stop at the first "nothing more".
+        while (discarded < 1_000_000 && libc.recv(fd(), receiveBuffer, RECEIVE_BUFFER, LibC.MSG_DONTWAIT) >= 0) {
+            discarded++;
+        }
+        return discarded;
+    }
+
     private int fd() {
         return mnl.mnl_socket_get_fd(socket());
     }

@@ -21,6 +21,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final NetlinkTransport transport;
     private final Optional<String> netns;
     private int nextSequence;
+    /** The last exchange ended before every answer it could get was read: leftovers may be queued. */
+    private boolean leftovers;
 
     private NetlinkSocket(NetlinkTransport transport, Optional<String> netns, int firstSequence) {
         this.transport = transport;
@@ -86,6 +88,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public BatchOutcome send(WireBatch batch) {
         int first = nextSequence;
         nextSequence += batch.messages().size();
+        discardLeftovers();
         // A failed sendto never reaches nfnetlink: the kernel cannot have committed anything.
         transport.send(batch.datagram(first));
         BatchReplies replies = new BatchReplies(transport.portId(), batch, first);
@@ -96,8 +99,11 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
             }
         } catch (StateUnknownException e) {
+            leftovers = true;
             return new BatchOutcome.Unknown(e);
         }
+        // Refused at BATCH_BEGIN: the kernel may still ack every message behind that error.
+        leftovers = replies.outcome() instanceof BatchOutcome.Refused;
         return replies.outcome();
     }
 
@@ -105,40 +111,51 @@ public final class NetlinkSocket implements AutoCloseable {
      * Sends one request and passes every data message of the answer to {@code onMessage},
      * once the answer is complete: NLMSG_DONE for a dump, the ack for a single request. The
      * kernel's error, an interrupted dump ({@link DumpInterruptedException}) and lost replies
-     * ({@link StateUnknownException}) are thrown; nothing was handed on then.
+     * ({@link StateUnknownException}) are thrown; nothing was handed on then, and whatever of
+     * the answer is still queued is discarded before the next request.
      */
     public void request(MessageBuffer request, String operation, Consumer<NetlinkMessage> onMessage) {
-        byte[] bytes = new byte[request.length()];
-        request.memory().get(0, bytes, 0, bytes.length);
-        int sequence = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getInt(WireMessage.SEQUENCE_OFFSET);
-        transport.send(ByteBuffer.wrap(bytes));
-        RequestReplies replies = new RequestReplies(transport.portId(), sequence, operation);
-        StateUnknownException lost = null;
-        while (!replies.finished()) {
-            List<NetlinkMessage> messages;
-            try {
-                messages = receive(operation);
-            } catch (StateUnknownException e) {
-                if (e.reason() != StateUnknownException.Reason.REPLIES_LOST) {
-                    throw e;
-                }
-                // Read on to the end of this answer, so a dump still running on the socket
-                // does not meet the next request; then say the answer is incomplete.
-                lost = e;
-                continue;
+        request(ByteBuffer.wrap(request.toBytes()), operation, onMessage);
+    }
+
+    /** As {@link #request(MessageBuffer, String, Consumer)}, for a request already in Java memory. */
+    public void request(ByteBuffer request, String operation, Consumer<NetlinkMessage> onMessage) {
+        int sequence = request.duplicate().order(ByteOrder.nativeOrder()).getInt(request.position() + WireMessage.SEQUENCE_OFFSET);
+        discardLeftovers();
+        transport.send(request);
+        leftovers = true; // until the answer is read to its end
+        try {
+            readAnswer(sequence, operation, onMessage);
+        } catch (KernelException e) {
+            if (!(e instanceof StateUnknownException)) {
+                leftovers = false; // the kernel's error (or DONE) ended the answer
             }
-            for (NetlinkMessage message : messages) {
-                try {
-                    replies.offer(message);
-                } catch (StateUnknownException e) {
-                    lost = e;
-                }
-            }
+            throw e;
         }
-        if (lost != null) {
-            throw lost;
+        leftovers = false;
+    }
+
+    private void readAnswer(int sequence, String operation, Consumer<NetlinkMessage> onMessage) {
+        RequestReplies replies = new RequestReplies(transport.portId(), sequence, operation);
+        while (!replies.finished()) {
+            for (NetlinkMessage message : receive(operation)) {
+                replies.offer(message);
+            }
         }
         replies.data().forEach(onMessage);
+    }
+
+    /**
+     * Empties the queue when the last exchange ended early. Whatever is queued then belongs to
+     * finished requests: a full queue of stale acks would make the kernel drop the next answer,
+     * silently once it has reported ENOBUFS. (Stale answers that arrive later are still skipped
+     * by sequence number.)
+     */
+    private void discardLeftovers() {
+        if (leftovers) {
+            transport.discardPending();
+            leftovers = false;
+        }
     }
 
     private List<NetlinkMessage> receive(String operation) {

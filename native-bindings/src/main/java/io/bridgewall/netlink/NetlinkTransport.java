@@ -20,6 +20,15 @@ public interface NetlinkTransport extends AutoCloseable {
      */
     ByteBuffer receive();
 
+    /**
+     * Throws away every datagram already queued, without waiting: called before a new request
+     * when the last exchange ended early, so its leftovers cannot fill the queue the next answer
+     * needs. Returns how many were discarded.
+     */
+    default int discardPending() {
+        return 0;
+    }
+
     @Override
     void close();
 }

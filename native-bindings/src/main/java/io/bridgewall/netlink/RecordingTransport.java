@@ -49,6 +49,13 @@ public final class RecordingTransport implements NetlinkTransport {
     }
 
     @Override
+    public synchronized int discardPending() {
+        int discarded = inner.discardPending();
+        entries.add(new WireTranscript.Note("discarded " + discarded + " queued datagrams"));
+        return discarded;
+    }
+
+    @Override
     public void close() {
         inner.close();
     }
