@@ -181,6 +181,15 @@ class NetlinkSocketTest {
     }
 
     @Test
+    void aGenerationRequestAnsweredWithoutAGenerationIsAnErrorNeverMinusOne() {
+        kernel.answer(Messages.ack(FIRST, 0, PORT));
+
+        assertThatThrownBy(() -> io.bridgewall.nftnl.NftRequests.generation(socket))
+                .isInstanceOf(KernelException.class)
+                .hasMessageContaining("answered with 0 generation messages instead of one");
+    }
+
+    @Test
     void anErrorEndingADumpCarriesTheKernelsWords() {
         int seq = socket.allocateSequence();
         kernel.answer(Messages.error(seq, Netlink.ENOENT, PORT, "No such table"));
