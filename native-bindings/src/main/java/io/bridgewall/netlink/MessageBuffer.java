@@ -47,7 +47,8 @@ public final class MessageBuffer {
 
     /** Forgets every message, zeroing the bytes they used, to build the next one in the same memory. */
     public void clear() {
-        memory.setMemory(0, length, (byte) 0);
+        // Zero at least what reserve() promises, also past a message whose build failed midway.
+        memory.setMemory(0, Math.min(capacity, Math.max(length, MAX_MESSAGE)), (byte) 0);
         length = 0;
     }
 

@@ -16,6 +16,7 @@ final class MnlTransport implements NetlinkTransport {
     private final Pointer receiveBuffer;
     private Pointer socket;
     private Pointer sendBuffer;
+    private Pointer optionValue;
     private int sendCapacity;
     private int portId;
     /** Whether the kernel accepted NETLINK_CAP_ACK and NETLINK_EXT_ACK (both optional). */
@@ -79,7 +80,10 @@ final class MnlTransport implements NetlinkTransport {
 
     /** Sizes a socket buffer; the FORCE variant needs CAP_NET_ADMIN, the plain one is capped by sysctl. */
     void setSocketBuffer(int forceOption, int plainOption, int bytes) {
-        Pointer size = Memory.allocateDirect(NativeLibraries.runtime(), 4, true);
+        if (optionValue == null) {
+            optionValue = Memory.allocateDirect(NativeLibraries.runtime(), 4, true);
+        }
+        Pointer size = optionValue;
         size.putInt(0, bytes);
         LibC libc = NativeLibraries.libc();
         if (libc.setsockopt(fd(), LibC.SOL_SOCKET, forceOption, size, 4) != 0) {

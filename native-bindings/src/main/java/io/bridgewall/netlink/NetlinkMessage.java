@@ -63,15 +63,34 @@ public final class NetlinkMessage {
         return bytes.duplicate().order(ByteOrder.nativeOrder());
     }
 
-    /** The whole message in native memory, for libnftnl's parsers. */
+    /**
+     * The whole message in native memory, for libnftnl's parsers. While the socket hands the
+     * message on, this is its reusable delivery buffer (valid during that call); a message kept
+     * longer gets a copy of its own on first use.
+     */
     public synchronized Pointer header() {
         if (nativeCopy == null) {
-            byte[] copy = new byte[length()];
-            bytes().get(copy);
-            nativeCopy = Memory.allocateDirect(NativeLibraries.runtime(), copy.length);
-            nativeCopy.put(0, copy, 0, copy.length);
+            nativeCopy = Memory.allocateDirect(NativeLibraries.runtime(), length());
+            copyTo(nativeCopy);
         }
         return nativeCopy;
+    }
+
+    /** Puts the message into {@code buffer} for the duration of one delivery. */
+    synchronized void lend(Pointer buffer) {
+        copyTo(buffer);
+        nativeCopy = buffer;
+    }
+
+    /** Ends the delivery: the lent buffer will hold the next message. */
+    synchronized void endLoan() {
+        nativeCopy = null;
+    }
+
+    private void copyTo(Pointer target) {
+        byte[] copy = new byte[length()];
+        bytes().get(copy);
+        target.put(0, copy, 0, copy.length);
     }
 
     /**

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 
 /**
  * The one owner of a netfilter netlink socket. Opened inside a named network namespace when
@@ -23,6 +25,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private int nextSequence;
     /** The last exchange ended before every answer it could get was read: leftovers may be queued. */
     private boolean leftovers;
+    private Pointer deliveryBuffer;
+    private int deliveryCapacity;
 
     private NetlinkSocket(NetlinkTransport transport, Optional<String> netns, int firstSequence) {
         this.transport = transport;
@@ -142,7 +146,27 @@ public final class NetlinkSocket implements AutoCloseable {
                 replies.offer(message);
             }
         }
-        replies.data().forEach(onMessage);
+        for (NetlinkMessage message : replies.data()) {
+            deliver(message, onMessage);
+        }
+    }
+
+    /**
+     * Hands one message on with its native form in a buffer this socket reuses, so reading
+     * back a table allocates no native memory per message (a long-lived socket would otherwise
+     * leave thousands of small blocks for the garbage collector to free).
+     */
+    private void deliver(NetlinkMessage message, Consumer<NetlinkMessage> onMessage) {
+        if (deliveryBuffer == null || deliveryCapacity < message.length()) {
+            deliveryCapacity = Math.max(message.length(), 64 * 1024);
+            deliveryBuffer = Memory.allocateDirect(NativeLibraries.runtime(), deliveryCapacity);
+        }
+        message.lend(deliveryBuffer);
+        try {
+            onMessage.accept(message);
+        } finally {
+            message.endLoan();
+        }
     }
 
     /**

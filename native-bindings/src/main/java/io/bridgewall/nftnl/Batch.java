@@ -24,7 +24,8 @@ import jnr.ffi.Pointer;
 public final class Batch {
     private final NetlinkSocket socket;
     private final OptionalInt generation;
-    private final MessageBuffer scratch = new MessageBuffer(0);
+    /** Where libnftnl writes each message before it is copied out: one per thread, reused. */
+    private static final ThreadLocal<MessageBuffer> SCRATCH = ThreadLocal.withInitial(() -> new MessageBuffer(0));
     private final List<WireMessage> body = new ArrayList<>();
     private boolean sent;
 
@@ -57,6 +58,7 @@ public final class Batch {
         if (sent) {
             throw new IllegalStateException("batch already sent");
         }
+        MessageBuffer scratch = SCRATCH.get();
         scratch.clear();
         Pointer header = NativeLibraries.nftnl().nftnl_nlmsg_build_hdr(scratch.reserve(), Netlink.nftType(nftMessage),
                 family, flags | Netlink.NLM_F_ACK, 0);

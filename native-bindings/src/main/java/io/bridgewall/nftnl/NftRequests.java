@@ -31,6 +31,9 @@ public final class NftRequests {
     private static final int NFT_TABLE_F_OWNER = 0x2;
     private static final int NFGENMSG_LENGTH = 4;
 
+    /** One request buffer per thread, reused: a long-lived socket sends thousands of requests. */
+    private static final ThreadLocal<MessageBuffer> REQUEST = ThreadLocal.withInitial(() -> new MessageBuffer(0));
+
     private NftRequests() {
     }
 
@@ -108,7 +111,8 @@ public final class NftRequests {
     private static void send(NetlinkSocket socket, int nftMessage, int family, int flags, String operation,
                              Consumer<Pointer> payload, Consumer<NetlinkMessage> onMessage) {
         for (int attempt = 1; ; attempt++) {
-            MessageBuffer request = new MessageBuffer(0);
+            MessageBuffer request = REQUEST.get();
+            request.clear();
             Pointer header = NativeLibraries.nftnl().nftnl_nlmsg_build_hdr(request.reserve(), Netlink.nftType(nftMessage),
                     family, flags, socket.allocateSequence());
             payload.accept(header);
