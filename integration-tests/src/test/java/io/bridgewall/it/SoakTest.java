@@ -112,9 +112,9 @@ class SoakTest {
                     }
                     assertThat(readBackEquals).as("apply %d: a false alarm: read-back differs, nft says the kernel is right", i)
                             .isTrue();
-                    if (i == 100 || i == applies / 2 || i == applies - 1) {
-                        figures.add(String.format("after %6d applies: RSS %6d KiB, open fds %3d, %.1f s",
-                                i + 1, rssKiB(), openFds(), (System.nanoTime() - started) / 1e9));
+                    if (i == 100 || (i + 1) % 1000 == 0 || i == applies - 1) {
+                        figures.add(String.format("after %6d applies: RSS %6d KiB, open fds %3d, heap used %5d KiB, %.1f s",
+                                i + 1, rssKiB(), openFds(), heapUsedKiB(), (System.nanoTime() - started) / 1e9));
                     }
                 }
             } finally {
@@ -247,6 +247,13 @@ class SoakTest {
         return -1;
     }
 
+    /** Heap in use after a full collection: what survives, so growth here would be a Java-side leak. */
+    private static long heapUsedKiB() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / 1024;
+    }
+
     private static long openFds() throws IOException {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
@@ -293,6 +300,7 @@ class SoakTest {
                     + ", stale-generation batches " + restartInjected + ", foreign edits of our table " + foreignEdits
                     + ", tiny receive queues " + tinyQueue + "\nlong dumps during rewrites: consistent " + dumps
                     + ", given up after " + NftRequests.READ_ATTEMPTS + " interrupted attempts " + dumpsGivenUp
+                    + "; reads asked again (interrupted dump or dropped replies) " + NftRequests.rereads()
                     + "; foreign rewrites " + foreignRewrites + "; checks with nft " + nftChecks;
         }
     }

@@ -34,7 +34,15 @@ public final class NftRequests {
     /** One request buffer per thread, reused: a long-lived socket sends thousands of requests. */
     private static final ThreadLocal<MessageBuffer> REQUEST = ThreadLocal.withInitial(() -> new MessageBuffer(0));
 
+    /** Reads asked again in this JVM because a dump was interrupted or its replies dropped. */
+    private static final java.util.concurrent.atomic.AtomicLong REREADS = new java.util.concurrent.atomic.AtomicLong();
+
     private NftRequests() {
+    }
+
+    /** How many reads were asked again (interrupted dumps, dropped replies) since the JVM started: for soak figures. */
+    public static long rereads() {
+        return REREADS.get();
     }
 
     /**
@@ -130,6 +138,7 @@ public final class NftRequests {
                     throw e;
                 }
             }
+            REREADS.incrementAndGet();
         }
     }
 
