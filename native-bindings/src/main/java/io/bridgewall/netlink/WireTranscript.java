@@ -15,9 +15,25 @@ public record WireTranscript(int portId, int firstSequence, List<Entry> entries)
     }
 
     public record Sent(byte[] bytes) implements Entry {
+        public Sent {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
     }
 
     public record Received(byte[] bytes) implements Entry {
+        public Received {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
     }
 
     /** A receive that failed with this errno (EAGAIN, ENOBUFS...). */
