@@ -64,12 +64,10 @@ final class MnlTransport implements NetlinkTransport {
         setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, 4 * 1024 * 1024);
     }
 
-    boolean capAck() {
-        return capAck;
-    }
-
-    boolean extAck() {
-        return extAck;
+    @Override
+    public String toString() {
+        return "netlink socket, port id " + Integer.toUnsignedString(portId) + ", NETLINK_CAP_ACK " + (capAck ? "on" : "off")
+                + ", NETLINK_EXT_ACK " + (extAck ? "on" : "off");
     }
 
     private boolean setNetlinkOption(int option, int value) {

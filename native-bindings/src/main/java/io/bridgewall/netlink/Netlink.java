@@ -5,6 +5,7 @@ public final class Netlink {
     private Netlink() {
     }
 
+    public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_NETFILTER = 12;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;

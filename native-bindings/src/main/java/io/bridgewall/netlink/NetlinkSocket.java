@@ -34,18 +34,26 @@ public final class NetlinkSocket implements AutoCloseable {
         this.nextSequence = firstSequence;
     }
 
-    /** Opens a socket in the given namespace, or in the caller's when none is given. */
+    /** Opens a netfilter socket in the given namespace, or in the caller's when none is given. */
     public static NetlinkSocket open(Optional<String> netns) {
-        return new NetlinkSocket(openTransport(netns), netns, (int) (System.currentTimeMillis() / 1000));
+        return open(netns, Netlink.NETLINK_NETFILTER);
+    }
+
+    /** Opens a socket of another netlink protocol (NETLINK_ROUTE for links and addresses). */
+    public static NetlinkSocket open(Optional<String> netns, int protocol) {
+        return new NetlinkSocket(openTransport(netns, protocol), netns, (int) (System.currentTimeMillis() / 1000));
     }
 
     /** The bare netfilter netlink transport, for tools that wrap it (recording a transcript). */
     public static NetlinkTransport openTransport(Optional<String> netns) {
+        return openTransport(netns, Netlink.NETLINK_NETFILTER);
+    }
+
+    private static NetlinkTransport openTransport(Optional<String> netns, int protocol) {
         NativeLibraries.requireAll();
         return netns
-                .map(name -> NetworkNamespace.callInside(name,
-                        () -> MnlTransport.open(Netlink.NETLINK_NETFILTER), MnlTransport::close))
-                .orElseGet(() -> MnlTransport.open(Netlink.NETLINK_NETFILTER));
+                .map(name -> NetworkNamespace.callInside(name, () -> MnlTransport.open(protocol), MnlTransport::close))
+                .orElseGet(() -> MnlTransport.open(protocol));
     }
 
     /** A socket over another transport: a recorded or made-up reply stream in tests. */

@@ -20,7 +20,7 @@ public final class TableOwnedException extends KernelException {
                         .orElse("the process with netlink port id " + Integer.toUnsignedString(ownerPortId)
                                 + " (see 'ss -f netlink -p')")
                 + ", which created it with 'flags owner': only it may change the table, and the kernel deletes the "
-                + "table when it exits; stop that process, then apply again", null);
+                + "table when it exits; stop that process and try again", null);
         this.ownerPortId = ownerPortId;
         this.owner = owner;
     }
