@@ -136,7 +136,11 @@ public final class Applier {
             }
             if (outcome instanceof BatchOutcome.Refused refused) {
                 KernelException error = refused.error();
-                if (error.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
+                if (error.errno() == Netlink.ERESTART && attempt == ATTEMPTS) {
+                    throw new KernelException(Netlink.ERESTART, "applying table " + tableId, "someone else committed to "
+                            + "the ruleset during each of " + ATTEMPTS + " attempts; run apply again when it is quieter");
+                }
+                if (error.errno() != Netlink.ERESTART) {
                     throw NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error);
                 }
                 pauseBeforeRetry(attempt);
@@ -193,13 +197,22 @@ public final class Applier {
             batch.add(Netlink.NFT_MSG_NEWTABLE, family.code(), CREATE, "table " + id, t::buildPayload);
             batch.add(Netlink.NFT_MSG_DELTABLE, family.code(), 0, "delete table " + id, t::buildPayload);
         }
-        BatchOutcome outcome = socket.send(batch.toWire());
-        if (outcome instanceof BatchOutcome.Refused refused) {
-            throw NftRequests.explainRefusal(socket, table, family.code(), id, refused.error());
-        }
-        if (outcome instanceof BatchOutcome.Unknown unknown && KernelReader.exists(socket, table, family)) {
-            // The answer was lost and the table is still there: the delete did not happen.
-            throw unknown.cause();
+        WireBatch wire = batch.toWire();
+        for (int attempt = 1; ; attempt++) {
+            BatchOutcome outcome = socket.send(wire);
+            if (outcome instanceof BatchOutcome.Committed) {
+                return;
+            }
+            if (outcome instanceof BatchOutcome.Refused refused) {
+                throw NftRequests.explainRefusal(socket, table, family.code(), id, refused.error());
+            }
+            // The answer was lost: a table that is gone was deleted; one still there was not.
+            if (!KernelReader.exists(socket, table, family)) {
+                return;
+            }
+            if (attempt == ATTEMPTS) {
+                throw ((BatchOutcome.Unknown) outcome).cause();
+            }
         }
     }
 
