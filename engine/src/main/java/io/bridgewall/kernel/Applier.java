@@ -1,8 +1,11 @@
 package io.bridgewall.kernel;
 
+import io.bridgewall.netlink.BatchOutcome;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
+import io.bridgewall.netlink.StateUnknownException;
+import io.bridgewall.netlink.WireBatch;
 import io.bridgewall.nftnl.Batch;
 import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlChain;
@@ -17,7 +20,9 @@ import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleCompiler;
 import io.bridgewall.ruleset.RuleSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -27,11 +32,10 @@ import java.util.OptionalInt;
  * table, chains and sets and change only what differs (see {@link TableDiff} for why).
  */
 public final class Applier {
-    /** Kernel elements per set-element message: 1000 x at most 36 bytes stays under 64 KiB. */
-    static final int ELEMENTS_PER_MESSAGE = 1000;
     /**
      * Someone else committing between our read-back and our batch makes the kernel refuse it
      * (ERESTART); we read again after a short random pause, so two racing appliers take turns.
+     * A commit whose answer was lost and that did not happen counts as an attempt too.
      */
     static final int ATTEMPTS = 10;
 
@@ -55,35 +59,125 @@ public final class Applier {
      *
      * @param attempts          1, or more when someone else committed while we computed the change
      * @param generationBefore  the ruleset generation the change was computed from
+     * @param lostAnswers       commits whose answer never came, and what the generation said of them
      */
-    public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore) {
+    public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore,
+                              List<LostAnswer> lostAnswers) {
+        public Transaction {
+            lostAnswers = List.copyOf(lostAnswers);
+        }
+
+        public Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore) {
+            this(kind, messages, bytes, attempts, generationBefore, List.of());
+        }
+    }
+
+    /**
+     * The kernel's answer to a commit was lost (timeout, ENOBUFS): the generation was read again
+     * to learn what happened.
+     *
+     * @param committed whether the kernel committed it: the generation moved from
+     *                  {@code generationBefore} to {@code generationAfter} and the table holds the plan
+     */
+    public record LostAnswer(int attempt, StateUnknownException.Reason reason, int generationBefore,
+                             int generationAfter, boolean committed) {
+        public String describe() {
+            String why = reason == StateUnknownException.Reason.TIMEOUT ? "no answer in time" : "the answer was dropped";
+            return committed
+                    ? "the kernel's answer to attempt " + attempt + " was lost (" + why + "); it committed: generation moved from "
+                            + Integer.toUnsignedString(generationBefore) + " to " + Integer.toUnsignedString(generationAfter)
+                            + " and the table holds the plan"
+                    : "the kernel's answer to attempt " + attempt + " was lost (" + why + "); it did not commit: generation "
+                            + (generationAfter == generationBefore ? "still " + Integer.toUnsignedString(generationBefore)
+                                    : "moved from " + Integer.toUnsignedString(generationBefore) + " to "
+                                            + Integer.toUnsignedString(generationAfter) + " by someone else");
+        }
+    }
+
+    /**
+     * What an apply would send, computed without a socket.
+     *
+     * @param wire the transaction byte for byte; empty when the kernel already holds the plan
+     */
+    public record Compiled(Kind kind, Optional<WireBatch> wire) {
+    }
+
+    /** The transaction that turns {@code installed} into {@code planned}, at the given generation. */
+    public static Compiled compile(Optional<KernelReader.Installed> installed, RuleSet planned, OptionalInt generation) {
+        TableDiff.Result diff = TableDiff.between(installed, planned);
+        if (diff.unchanged()) {
+            return new Compiled(Kind.UNCHANGED, Optional.empty());
+        }
+        Batch batch = new Batch(generation);
+        Target target = new Target(batch, planned.table(), planned.family());
+        if (diff.replaceWholeTable()) {
+            target.replaceTable(planned);
+        } else {
+            diff.changes().forEach(target::write);
+        }
+        return new Compiled(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED, Optional.of(batch.toWire()));
     }
 
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
+        String tableId = planned.family().nftName() + " " + planned.table();
+        List<LostAnswer> lost = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             int generation = NftRequests.generation(socket);
-            TableDiff.Result diff = TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()), planned);
-            if (diff.unchanged()) {
-                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation);
+            Compiled compiled = compile(KernelReader.read(socket, planned.table(), planned.family()), planned,
+                    OptionalInt.of(generation));
+            if (compiled.wire().isEmpty()) {
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, lost);
             }
-            Batch batch = new Batch(socket, sizeHint(planned), OptionalInt.of(generation));
-            Target target = new Target(batch, planned.table(), planned.family());
-            if (diff.replaceWholeTable()) {
-                target.replaceTable(planned);
-            } else {
-                diff.changes().forEach(target::write);
+            WireBatch wire = compiled.wire().get();
+            Transaction sent = new Transaction(compiled.kind(), wire.messageCount(), wire.byteLength(), attempt, generation, lost);
+            BatchOutcome outcome = socket.send(wire);
+            if (outcome instanceof BatchOutcome.Committed) {
+                return sent;
             }
-            try {
-                batch.commit();
-                return new Transaction(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED,
-                        batch.messageCount(), batch.byteLength(), attempt, generation);
-            } catch (KernelException e) {
-                if (e.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
-                    throw e;
+            if (outcome instanceof BatchOutcome.Refused refused) {
+                KernelException error = refused.error();
+                if (error.errno() == Netlink.ERESTART && attempt == ATTEMPTS) {
+                    throw new KernelException(Netlink.ERESTART, "applying table " + tableId, "someone else committed to "
+                            + "the ruleset during each of " + ATTEMPTS + " attempts; run apply again when it is quieter");
+                }
+                if (error.errno() != Netlink.ERESTART) {
+                    throw NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error);
                 }
                 pauseBeforeRetry(attempt);
+                continue;
+            }
+            StateUnknownException cause = ((BatchOutcome.Unknown) outcome).cause();
+            LostAnswer answer = resolve(socket, planned, attempt, generation, cause);
+            lost.add(answer);
+            if (answer.committed()) {
+                return new Transaction(sent.kind(), sent.messages(), sent.bytes(), attempt, generation, lost);
+            }
+            if (attempt == ATTEMPTS) {
+                throw cause;
             }
         }
+    }
+
+    /**
+     * Learns what became of a commit whose answer was lost. The batch carried its generation, so
+     * the kernel committed it only if the generation was still {@code before}: an unchanged
+     * generation means it did not; a moved one with the table equal to the plan means it did.
+     */
+    private static LostAnswer resolve(NetlinkSocket socket, RuleSet planned, int attempt, int before,
+                                      StateUnknownException cause) {
+        int after;
+        boolean holdsPlan;
+        try {
+            after = NftRequests.generation(socket);
+            holdsPlan = after != before && KernelReader.read(socket, planned.table(), planned.family())
+                    .map(installed -> installed.unexpected().isEmpty()
+                            && installed.ruleSet().comparable().equals(planned.comparable()))
+                    .orElse(false);
+        } catch (KernelException e) {
+            cause.addSuppressed(e);
+            throw cause;
+        }
+        return new LostAnswer(attempt, cause.reason(), before, after, holdsPlan);
     }
 
     private static void pauseBeforeRetry(int attempt) {
@@ -97,13 +191,29 @@ public final class Applier {
 
     /** Deletes our table atomically; a table that is not there is not an error. */
     public static void remove(NetlinkSocket socket, String table, Family family) {
-        Batch batch = new Batch(socket, 0);
+        Batch batch = new Batch(OptionalInt.empty());
         String id = family.nftName() + " " + table;
         try (NftnlTable t = NftnlTable.create(table, family.code())) {
             batch.add(Netlink.NFT_MSG_NEWTABLE, family.code(), CREATE, "table " + id, t::buildPayload);
             batch.add(Netlink.NFT_MSG_DELTABLE, family.code(), 0, "delete table " + id, t::buildPayload);
         }
-        batch.commit();
+        WireBatch wire = batch.toWire();
+        for (int attempt = 1; ; attempt++) {
+            BatchOutcome outcome = socket.send(wire);
+            if (outcome instanceof BatchOutcome.Committed) {
+                return;
+            }
+            if (outcome instanceof BatchOutcome.Refused refused) {
+                throw NftRequests.explainRefusal(socket, table, family.code(), id, refused.error());
+            }
+            // The answer was lost: a table that is gone was deleted; one still there was not.
+            if (!KernelReader.exists(socket, table, family)) {
+                return;
+            }
+            if (attempt == ATTEMPTS) {
+                throw ((BatchOutcome.Unknown) outcome).cause();
+            }
+        }
     }
 
     /** Writes changes to one table into a batch, each message described in nft words. */
@@ -171,15 +281,19 @@ public final class Applier {
             }
         }
 
+        /**
+         * Element messages cut by bytes, counted in Java before libnftnl writes: each message
+         * stays within NftnlSet.ELEMENT_MESSAGE_BUDGET whatever the key length.
+         */
         private void elements(int message, String verb, NamedSet set, List<KernelElements.KernelElement> elements) {
-            for (int from = 0; from < elements.size(); from += ELEMENTS_PER_MESSAGE) {
-                int to = Math.min(from + ELEMENTS_PER_MESSAGE, elements.size());
+            for (ElementChunks.Chunk chunk : ElementChunks.split(table, set.name(), elements)) {
                 try (NftnlSet carrier = NftnlSet.reference(table, set.name(), family)) {
-                    for (KernelElements.KernelElement element : elements.subList(from, to)) {
+                    for (KernelElements.KernelElement element : elements.subList(chunk.from(), chunk.to())) {
                         carrier.addElement(element.key().toArray(), element.flags());
                     }
                     batch.add(message, family, message == Netlink.NFT_MSG_NEWSETELEM ? CREATE : 0,
-                            verb + " element " + id + " " + set.name() + " (kernel elements " + from + " to " + (to - 1) + ")",
+                            verb + " element " + id + " " + set.name() + " (kernel elements " + chunk.from() + " to "
+                                    + (chunk.to() - 1) + ")",
                             carrier::buildElementsPayload);
                 }
             }
@@ -215,8 +329,4 @@ public final class Applier {
         }
     }
 
-    private static int sizeHint(RuleSet ruleSet) {
-        int elements = ruleSet.sets().stream().mapToInt(s -> 2 * s.elements().size()).sum();
-        return 64 * elements + 1024 * ruleSet.ruleCount() + 64 * 1024;
-    }
 }

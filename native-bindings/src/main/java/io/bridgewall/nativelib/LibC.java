@@ -13,12 +13,15 @@ public interface LibC {
     int SO_RCVTIMEO = 20;
     int SO_SNDBUFFORCE = 32;
     int SO_RCVBUFFORCE = 33;
+    int MSG_DONTWAIT = 0x40;
 
     int open(String path, int flags);
 
     int close(int fd);
 
     int setns(int fd, int nstype);
+
+    @jnr.ffi.types.ssize_t long recv(int fd, Pointer buffer, @jnr.ffi.types.size_t long length, int flags);
 
     int setsockopt(int fd, int level, int option, Pointer value, int length);
 

@@ -75,11 +75,18 @@ public final class NativeLibraries {
     }
 
     private static <T> T load(Class<T> binding, String soname, String debianPackage) {
+        // jffi writes its stub through an interruptible channel: loading on an interrupted thread
+        // fails, and the failure sticks for the whole JVM. Load with the flag cleared, then restore it.
+        boolean interrupted = Thread.interrupted();
         try {
             return LibraryLoader.create(binding).failImmediately().load(soname);
         } catch (LinkageError | RuntimeException e) {
             throw new MissingNativeLibraryException(soname + " not found: apt-get install " + debianPackage
                     + " (" + firstLine(e.getMessage()) + ")", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -7,15 +7,20 @@ import io.bridgewall.nativelib.NativeLibraries;
  * message that failed, matched through its sequence number.
  */
 public class KernelException extends RuntimeException {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
+    public static final int EPERM = Netlink.EPERM;
+    public static final int ENOENT = Netlink.ENOENT;
 
     private final int errno;
     private final String operation;
 
     public KernelException(int errno, String operation, String detail) {
-        super(operation + ": " + NativeLibraries.describeErrno(errno) + " (errno " + errno + ")"
-                + (detail == null || detail.isEmpty() ? "" : ": " + detail) + hint(errno));
+        this(errno, operation, operation + ": " + NativeLibraries.describeErrno(errno) + " (errno " + errno + ")"
+                + (detail == null || detail.isEmpty() ? "" : ": " + detail) + hint(errno), null);
+    }
+
+    /** For subclasses that word the whole message themselves. */
+    protected KernelException(int errno, String operation, String message, Throwable cause) {
+        super(message, cause);
         this.errno = errno;
         this.operation = operation;
     }

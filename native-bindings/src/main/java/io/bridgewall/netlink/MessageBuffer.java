@@ -45,6 +45,20 @@ public final class MessageBuffer {
         return messageLength;
     }
 
+    /** Forgets every message, zeroing the bytes they used, to build the next one in the same memory. */
+    public void clear() {
+        // Zero at least what reserve() promises, also past a message whose build failed midway.
+        memory.setMemory(0, Math.min(capacity, Math.max(length, MAX_MESSAGE)), (byte) 0);
+        length = 0;
+    }
+
+    /** The bytes of every committed message (padding included), copied out. */
+    public byte[] toBytes() {
+        byte[] out = new byte[length];
+        memory.get(0, out, 0, length);
+        return out;
+    }
+
     public Pointer memory() {
         return memory;
     }

@@ -25,7 +25,7 @@ public record NamespaceInterfaces(List<RouteNetlink.Link> links, List<RouteNetli
 
     /** Reads the interfaces of the named namespace, or of the caller's when none is named. */
     public static NamespaceInterfaces read(Optional<String> netns) {
-        try (NetlinkSocket socket = NetlinkSocket.open(netns, RouteNetlink.NETLINK_ROUTE)) {
+        try (NetlinkSocket socket = NetlinkSocket.open(netns, Netlink.NETLINK_ROUTE)) {
             List<RouteNetlink.Link> links = dump(socket, RouteNetlink::linkDumpRequest, RouteNetlink::parseLink,
                     "listing the network interfaces");
             List<RouteNetlink.Address> addresses = dump(socket, RouteNetlink::addressDumpRequest,

@@ -5,14 +5,19 @@ public final class Netlink {
     private Netlink() {
     }
 
+    public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_NETFILTER = 12;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;
     public static final int NETLINK_EXT_ACK = 11;
 
     public static final int NLMSG_HDRLEN = 16;
+    /** Padding the kernel may send; carries nothing. */
+    public static final int NLMSG_NOOP = 1;
     public static final int NLMSG_ERROR = 2;
     public static final int NLMSG_DONE = 3;
+    /** Data lost: whatever was being answered is in an unknown state. */
+    public static final int NLMSG_OVERRUN = 4;
 
     public static final int NLM_F_REQUEST = 0x1;
     public static final int NLM_F_MULTI = 0x2;
@@ -20,14 +25,30 @@ public final class Netlink {
     public static final int NLM_F_DUMP = 0x300;
     public static final int NLM_F_CREATE = 0x400;
     public static final int NLM_F_APPEND = 0x800;
-    /** On an NLMSG_ERROR: extended-ack attributes follow the echoed header. */
+    /** On a dump message: the kernel's state changed while it dumped; the dump is not consistent. */
+    public static final int NLM_F_DUMP_INTR = 0x10;
+    /** On an NLMSG_ERROR: the echoed request is its header only (NETLINK_CAP_ACK took effect). */
+    public static final int NLM_F_CAPPED = 0x100;
+    /** On an NLMSG_ERROR or NLMSG_DONE: extended-ack attributes follow. */
     public static final int NLM_F_ACK_TLVS = 0x200;
 
     public static final int NLMSGERR_ATTR_MSG = 1;
+    /** Offset, in the request, of the attribute the kernel refused. */
+    public static final int NLMSGERR_ATTR_OFFS = 2;
+
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EAGAIN = 11;
+    public static final int EPROTO = 71;
+    public static final int ENOBUFS = 105;
 
     public static final int NFNL_SUBSYS_NFTABLES = 10;
     public static final int NFNL_MSG_BATCH_BEGIN = 0x10;
     public static final int NFNL_MSG_BATCH_END = 0x11;
+    /** nfgenmsg.version */
+    public static final int NFNETLINK_V0 = 0;
     /** Batch begin attribute: commit only if the ruleset is still at this generation. */
     public static final int NFNL_BATCH_GENID = 1;
     /** The kernel's answer when the generation moved on: read again and retry. */

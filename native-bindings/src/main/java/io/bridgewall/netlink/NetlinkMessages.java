@@ -1,5 +1,7 @@
 package io.bridgewall.netlink;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Pointer;
@@ -12,29 +14,40 @@ public final class NetlinkMessages {
     private NetlinkMessages() {
     }
 
-    public static List<NetlinkMessage> split(Pointer buffer, int received) {
+    /** Splits a datagram (position to limit) into its messages. */
+    public static List<NetlinkMessage> split(ByteBuffer datagram) {
+        ByteBuffer buffer = datagram.slice().order(ByteOrder.nativeOrder());
+        int received = buffer.remaining();
         List<NetlinkMessage> messages = new ArrayList<>();
         int offset = 0;
         while (offset < received) {
             int remaining = received - offset;
             if (remaining < Netlink.NLMSG_HDRLEN) {
-                throw new KernelException(71 /* EPROTO */, "reading a netlink reply",
-                        remaining + " trailing bytes are too short for a message header");
+                throw malformed(remaining + " trailing bytes are too short for a message header");
             }
             int length = buffer.getInt(offset);
             if (length < Netlink.NLMSG_HDRLEN || length > remaining) {
-                throw new KernelException(71, "reading a netlink reply",
-                        "message claims " + Integer.toUnsignedString(length) + " bytes with " + remaining + " received");
+                throw malformed("message claims " + Integer.toUnsignedString(length) + " bytes with " + remaining
+                        + " received");
             }
             int type = buffer.getShort(offset + 4) & 0xffff;
-            int flags = buffer.getShort(offset + 6) & 0xffff;
-            int sequence = buffer.getInt(offset + 8);
             if (type == Netlink.NLMSG_ERROR && length < Netlink.NLMSG_HDRLEN + 4 + Netlink.NLMSG_HDRLEN) {
-                throw new KernelException(71, "reading a netlink reply", "error message of " + length + " bytes is truncated");
+                throw malformed("error message of " + length + " bytes is truncated");
             }
-            messages.add(new NetlinkMessage(type, flags, sequence, buffer.slice(offset, length), length));
-            offset += (length + 3) & ~3;
+            messages.add(new NetlinkMessage(buffer.duplicate().position(offset).limit(offset + length)));
+            offset += Math.min((length + 3) & ~3, remaining);
         }
         return messages;
+    }
+
+    /** Splits {@code received} bytes of native memory (copied first). */
+    public static List<NetlinkMessage> split(Pointer buffer, int received) {
+        byte[] copy = new byte[received];
+        buffer.get(0, copy, 0, received);
+        return split(ByteBuffer.wrap(copy));
+    }
+
+    private static KernelException malformed(String detail) {
+        return new KernelException(Netlink.EPROTO, "reading a netlink reply", detail);
     }
 }

@@ -1,91 +1,79 @@
 package io.bridgewall.netlink;
 
 import io.bridgewall.nativelib.LibC;
-import io.bridgewall.nativelib.LibMnl;
 import io.bridgewall.nativelib.NativeLibraries;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * The one owner of a libmnl netfilter socket. Opened inside a named network namespace when
- * asked; sends whole batches in one datagram and ties every kernel error to the message that
- * caused it.
+ * The one owner of a netfilter netlink socket. Opened inside a named network namespace when
+ * asked; sends whole batches in one datagram; matches every answer to its request by sequence
+ * number and port id, so leftovers of an earlier request (the acks after a refused commit) are
+ * skipped instead of being taken for the answer to the next one.
  */
 public final class NetlinkSocket implements AutoCloseable {
-    private static final int RECEIVE_BUFFER = 256 * 1024;
-    private static final int REPLY_TIMEOUT_SECONDS = 10;
+    /** EINTR only means "call again": nothing was lost. Bounded all the same. */
+    private static final int RECEIVE_ATTEMPTS_ON_EINTR = 100;
 
-    private final LibMnl mnl;
-    private Pointer socket;
-    private final Pointer receiveBuffer;
-    private int nextSequence = (int) (System.currentTimeMillis() / 1000);
+    private final NetlinkTransport transport;
+    private final Optional<String> netns;
+    private int nextSequence;
+    /** The last exchange ended before every answer it could get was read: leftovers may be queued. */
+    private boolean leftovers;
+    private Pointer deliveryBuffer;
+    private int deliveryCapacity;
 
-    private NetlinkSocket(Pointer socket) {
-        this.mnl = NativeLibraries.mnl();
-        this.socket = socket;
-        this.receiveBuffer = Memory.allocateDirect(NativeLibraries.runtime(), RECEIVE_BUFFER);
+    private NetlinkSocket(NetlinkTransport transport, Optional<String> netns, int firstSequence) {
+        this.transport = transport;
+        this.netns = netns;
+        this.nextSequence = firstSequence;
     }
 
-    /** Opens a socket in the given namespace, or in the caller's when none is given. */
+    /** Opens a netfilter socket in the given namespace, or in the caller's when none is given. */
     public static NetlinkSocket open(Optional<String> netns) {
         return open(netns, Netlink.NETLINK_NETFILTER);
     }
 
-    /** The same for another netlink protocol, e.g. NETLINK_ROUTE (0). */
+    /** Opens a socket of another netlink protocol (NETLINK_ROUTE for links and addresses). */
     public static NetlinkSocket open(Optional<String> netns, int protocol) {
+        return new NetlinkSocket(openTransport(netns, protocol), netns, (int) (System.currentTimeMillis() / 1000));
+    }
+
+    /** The bare netfilter netlink transport, for tools that wrap it (recording a transcript). */
+    public static NetlinkTransport openTransport(Optional<String> netns) {
+        return openTransport(netns, Netlink.NETLINK_NETFILTER);
+    }
+
+    private static NetlinkTransport openTransport(Optional<String> netns, int protocol) {
         NativeLibraries.requireAll();
-        return netns.map(name -> NetworkNamespace.callInside(name, () -> openHere(protocol)))
-                .orElseGet(() -> openHere(protocol));
+        return netns
+                .map(name -> NetworkNamespace.callInside(name, () -> MnlTransport.open(protocol), MnlTransport::close))
+                .orElseGet(() -> MnlTransport.open(protocol));
     }
 
-    private static NetlinkSocket openHere(int protocol) {
-        LibMnl mnl = NativeLibraries.mnl();
-        Pointer socket = mnl.mnl_socket_open(protocol);
-        if (socket == null) {
-            throw new KernelException(NativeLibraries.lastErrno(), "opening a netfilter netlink socket", null);
-        }
-        NetlinkSocket owner = new NetlinkSocket(socket);
-        try {
-            if (mnl.mnl_socket_bind(socket, 0, LibMnl.MNL_SOCKET_AUTOPID) < 0) {
-                throw new KernelException(NativeLibraries.lastErrno(), "binding the netlink socket", null);
-            }
-            owner.configure();
-            return owner;
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+    /** A socket over another transport: a recorded or made-up reply stream in tests. */
+    public static NetlinkSocket over(NetlinkTransport transport, int firstSequence) {
+        return over(transport, Optional.empty(), firstSequence);
     }
 
-    private void configure() {
-        // Errors echo only the failing header, not the whole (possibly 64 KiB) message...
-        setNetlinkOption(Netlink.NETLINK_CAP_ACK, 1);
-        // ...and carry the kernel's own explanation when it has one. Both are optional.
-        setNetlinkOption(Netlink.NETLINK_EXT_ACK, 1);
-        Pointer timeout = Memory.allocateDirect(NativeLibraries.runtime(), 16, true);
-        timeout.putLong(0, REPLY_TIMEOUT_SECONDS);
-        NativeLibraries.libc().setsockopt(fd(), LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16);
-        setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, 4 * 1024 * 1024);
+    /** As {@link #over(NetlinkTransport, int)}, for a transport opened in the named namespace. */
+    public static NetlinkSocket over(NetlinkTransport transport, Optional<String> netns, int firstSequence) {
+        return new NetlinkSocket(transport, netns, firstSequence);
     }
 
-    private void setNetlinkOption(int option, int value) {
-        Pointer flag = Memory.allocateDirect(NativeLibraries.runtime(), 4, true);
-        flag.putInt(0, value);
-        mnl.mnl_socket_setsockopt(socket(), option, flag, 4);
+    /** The named network namespace this socket talks to; empty for the one it was opened in. */
+    public Optional<String> netns() {
+        return netns;
     }
 
-    /** Grows a socket buffer; the FORCE variant needs CAP_NET_ADMIN, the plain one is capped by sysctl. */
-    private void setSocketBuffer(int forceOption, int plainOption, int bytes) {
-        Pointer size = Memory.allocateDirect(NativeLibraries.runtime(), 4, true);
-        size.putInt(0, bytes);
-        LibC libc = NativeLibraries.libc();
-        if (libc.setsockopt(fd(), LibC.SOL_SOCKET, forceOption, size, 4) != 0) {
-            libc.setsockopt(fd(), LibC.SOL_SOCKET, plainOption, size, 4);
-        }
+    /** The port id the kernel addresses our answers to. */
+    public int portId() {
+        return transport.portId();
     }
 
     public int allocateSequence() {
@@ -93,100 +81,140 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Sends a batch as one datagram and waits for the kernel's answer to every message that
-     * asked for one. The first error is thrown, naming the message it belongs to.
+     * Shrinks or grows the kernel's receive queue for this socket (default 4 MiB). A queue too
+     * small for a batch's acks makes the kernel drop them (ENOBUFS): how the soak test provokes
+     * an unknown outcome.
      */
-    public void sendBatch(MessageBuffer batch, int acksExpected, IntFunction<String> describeSequence,
-                          int beginSequence) {
-        // The whole batch must fit in one skb: grow the send buffer to its size.
-        setSocketBuffer(LibC.SO_SNDBUFFORCE, LibC.SO_SNDBUF, batch.length() + 64 * 1024);
-        send(batch.memory(), batch.length(), "sending the batch");
-        KernelException first = null;
-        int acks = 0;
-        while (acks < acksExpected) {
-            for (NetlinkMessage message : receive("waiting for the kernel to answer the batch")) {
-                if (!message.isError()) {
-                    continue;
-                }
-                acks++;
-                int errno = message.errno();
-                if (errno != 0 && first == null) {
-                    first = new KernelException(errno, describeSequence.apply(message.answeredSequence()),
-                            message.extendedAckMessage());
-                }
-                if (message.answeredSequence() == beginSequence) {
-                    // The kernel refused the batch as a whole: nothing else will be answered.
-                    acks = acksExpected;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+    public void setReceiveQueue(int bytes) {
+        NetlinkTransport inner = transport instanceof RecordingTransport recording ? recording.inner() : transport;
+        if (inner instanceof MnlTransport mnl) {
+            mnl.setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, bytes);
         }
     }
 
     /**
+     * Sends a batch as one datagram and reads the kernel's answer to it. Never throws for what
+     * the kernel did: the outcome says committed, refused (with the first error, naming its
+     * message), or unknown (the answer was lost after the kernel took the batch).
+     */
+    public BatchOutcome send(WireBatch batch) {
+        int first = nextSequence;
+        nextSequence += batch.messages().size();
+        discardLeftovers();
+        // A failed sendto never reaches nfnetlink: the kernel cannot have committed anything.
+        transport.send(batch.datagram(first));
+        BatchReplies replies = new BatchReplies(transport.portId(), batch, first);
+        try {
+            while (!replies.finished()) {
+                for (NetlinkMessage message : receive("waiting for the kernel to answer the batch")) {
+                    replies.offer(message);
+                }
+            }
+        } catch (StateUnknownException e) {
+            leftovers = true;
+            return new BatchOutcome.Unknown(e);
+        }
+        // Refused at BATCH_BEGIN: the kernel may still ack every message behind that error.
+        leftovers = replies.outcome() instanceof BatchOutcome.Refused;
+        return replies.outcome();
+    }
+
+    /**
      * Sends one request and passes every data message of the answer to {@code onMessage},
-     * until NLMSG_DONE (dumps) or the ack (single requests).
+     * once the answer is complete: NLMSG_DONE for a dump, the ack for a single request. The
+     * kernel's error, an interrupted dump ({@link DumpInterruptedException}) and lost replies
+     * ({@link StateUnknownException}) are thrown; nothing was handed on then, and whatever of
+     * the answer is still queued is discarded before the next request.
      */
     public void request(MessageBuffer request, String operation, Consumer<NetlinkMessage> onMessage) {
-        send(request.memory(), request.length(), operation);
-        while (true) {
-            for (NetlinkMessage message : receive(operation)) {
-                if (message.isDone()) {
-                    int errno = message.length() >= Netlink.NLMSG_HDRLEN + 4 ? message.errno() : 0;
-                    if (errno != 0) {
-                        throw new KernelException(errno, operation, message.extendedAckMessage());
-                    }
-                    return;
-                }
-                if (message.isError()) {
-                    if (message.errno() != 0) {
-                        throw new KernelException(message.errno(), operation, message.extendedAckMessage());
-                    }
-                    return;
-                }
-                onMessage.accept(message);
+        request(ByteBuffer.wrap(request.toBytes()), operation, onMessage);
+    }
+
+    /** As {@link #request(MessageBuffer, String, Consumer)}, for a request already in Java memory. */
+    public void request(ByteBuffer request, String operation, Consumer<NetlinkMessage> onMessage) {
+        int sequence = request.duplicate().order(ByteOrder.nativeOrder()).getInt(request.position() + WireMessage.SEQUENCE_OFFSET);
+        discardLeftovers();
+        transport.send(request);
+        leftovers = true; // until the answer is read to its end
+        try {
+            readAnswer(sequence, operation, onMessage);
+        } catch (KernelException e) {
+            if (!(e instanceof StateUnknownException)) {
+                leftovers = false; // the kernel's error (or DONE) ended the answer
             }
+            throw e;
+        }
+        leftovers = false;
+    }
+
+    private void readAnswer(int sequence, String operation, Consumer<NetlinkMessage> onMessage) {
+        RequestReplies replies = new RequestReplies(transport.portId(), sequence, operation);
+        while (!replies.finished()) {
+            for (NetlinkMessage message : receive(operation)) {
+                replies.offer(message);
+            }
+        }
+        for (NetlinkMessage message : replies.data()) {
+            deliver(message, onMessage);
         }
     }
 
-    private void send(Pointer buffer, int length, String operation) {
-        long sent = mnl.mnl_socket_sendto(socket(), buffer, length);
-        if (sent < 0) {
-            throw new KernelException(NativeLibraries.lastErrno(), operation, null);
+    /**
+     * Hands one message on with its native form in a buffer this socket reuses, so reading
+     * back a table allocates no native memory per message (a long-lived socket would otherwise
+     * leave thousands of small blocks for the garbage collector to free).
+     */
+    private void deliver(NetlinkMessage message, Consumer<NetlinkMessage> onMessage) {
+        if (deliveryBuffer == null || deliveryCapacity < message.length()) {
+            deliveryCapacity = Math.max(message.length(), 64 * 1024);
+            deliveryBuffer = Memory.allocateDirect(NativeLibraries.runtime(), deliveryCapacity);
         }
-        if (sent != length) {
-            throw new KernelException(5 /* EIO */, operation, "sent " + sent + " of " + length + " bytes");
+        message.lend(deliveryBuffer);
+        try {
+            onMessage.accept(message);
+        } finally {
+            message.endLoan();
+        }
+    }
+
+    /**
+     * Empties the queue when the last exchange ended early. Whatever is queued then belongs to
+     * finished requests: a full queue of stale acks would make the kernel drop the next answer,
+     * silently once it has reported ENOBUFS. (Stale answers that arrive later are still skipped
+     * by sequence number.)
+     */
+    private void discardLeftovers() {
+        if (leftovers) {
+            transport.discardPending();
+            leftovers = false;
         }
     }
 
     private List<NetlinkMessage> receive(String operation) {
-        long received = mnl.mnl_socket_recvfrom(socket(), receiveBuffer, RECEIVE_BUFFER);
-        if (received < 0) {
-            int errno = NativeLibraries.lastErrno();
-            throw new KernelException(errno, operation, errno == 11 /* EAGAIN */
-                    ? "no answer within " + REPLY_TIMEOUT_SECONDS + " s" : null);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return NetlinkMessages.split(transport.receive());
+            } catch (StateUnknownException e) {
+                throw e;
+            } catch (KernelException e) {
+                switch (e.errno()) {
+                    case Netlink.EINTR -> {
+                        if (attempt == RECEIVE_ATTEMPTS_ON_EINTR) {
+                            throw new StateUnknownException(StateUnknownException.Reason.TIMEOUT, e.errno(), operation);
+                        }
+                    }
+                    case Netlink.EAGAIN -> throw new StateUnknownException(StateUnknownException.Reason.TIMEOUT,
+                            e.errno(), operation);
+                    case Netlink.ENOBUFS -> throw new StateUnknownException(StateUnknownException.Reason.REPLIES_LOST,
+                            e.errno(), operation);
+                    default -> throw new KernelException(e.errno(), operation, null);
+                }
+            }
         }
-        return NetlinkMessages.split(receiveBuffer, (int) received);
-    }
-
-    private int fd() {
-        return mnl.mnl_socket_get_fd(socket());
-    }
-
-    private Pointer socket() {
-        if (socket == null) {
-            throw new IllegalStateException("netlink socket is closed");
-        }
-        return socket;
     }
 
     @Override
     public void close() {
-        if (socket != null) {
-            mnl.mnl_socket_close(socket);
-            socket = null;
-        }
+        transport.close();
     }
 }

@@ -5,6 +5,7 @@ import io.bridgewall.nativelib.NativeLibraries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,16 @@ public final class NetworkNamespace {
     }
 
     public static <T> T callInside(String name, Supplier<T> action) {
+        return callInside(name, action, result -> { });
+    }
+
+    /**
+     * Runs {@code action} inside the namespace and returns its result. When the caller is
+     * interrupted while waiting, the worker is still allowed to finish (setns and a socket open
+     * take microseconds), its result goes to {@code discard} (close what it opened), and the
+     * interrupt is reported: nothing made inside is left without an owner.
+     */
+    public static <T> T callInside(String name, Supplier<T> action, Consumer<? super T> discard) {
         Path path = resolve(name);
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -48,13 +59,19 @@ public final class NetworkNamespace {
             }
         }, "netns-" + name);
         worker.start();
-        try {
-            worker.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while working in network namespace " + name, e);
-        }
+        boolean interrupted = joinUninterruptibly(worker);
         Throwable thrown = failure.get();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (result.get() != null) {
+                discard.accept(result.get());
+            }
+            IllegalStateException e = new IllegalStateException("interrupted while working in network namespace " + name);
+            if (thrown != null) {
+                e.addSuppressed(thrown);
+            }
+            throw e;
+        }
         if (thrown instanceof RuntimeException runtime) {
             throw runtime;
         }
@@ -65,6 +82,19 @@ public final class NetworkNamespace {
             throw new IllegalStateException(thrown);
         }
         return result.get();
+    }
+
+    /** Waits for the thread to end; returns whether the caller was interrupted meanwhile. */
+    private static boolean joinUninterruptibly(Thread worker) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     private static void enter(Path path) {

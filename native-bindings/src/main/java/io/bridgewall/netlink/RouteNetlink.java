@@ -14,7 +14,6 @@ import java.util.Optional;
  * linux/rtnetlink.h, linux/if_link.h and linux/if_addr.h; netlink is in host byte order.
  */
 public final class RouteNetlink {
-    public static final int NETLINK_ROUTE = 0;
 
     static final int RTM_NEWLINK = 16;
     static final int RTM_GETLINK = 18;

@@ -1,30 +1,39 @@
 package io.bridgewall.nftnl;
 
-import io.bridgewall.nativelib.LibNftnl;
 import io.bridgewall.nativelib.NativeLibraries;
+import io.bridgewall.netlink.BatchOutcome;
 import io.bridgewall.netlink.MessageBuffer;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
-import java.util.HashMap;
-import java.util.Map;
+import io.bridgewall.netlink.StateUnknownException;
+import io.bridgewall.netlink.WireBatch;
+import io.bridgewall.netlink.WireMessage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 
 /**
- * One nf_tables transaction: BATCH_BEGIN, the messages, BATCH_END, sent in a single datagram.
- * The kernel commits all of it in one new generation or none of it. Every message asks for
- * an ack, so each error comes back with the sequence number of the message that caused it.
+ * Builds one nf_tables transaction: each message is written by libnftnl and copied out at once
+ * into a {@link WireMessage}, so the result is a {@link WireBatch} value that can be printed and
+ * compared before (or without) a socket sends it. Every message asks for an ack, so each error
+ * comes back with the sequence number of the message that caused it.
  */
 public final class Batch {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
-
     private final NetlinkSocket socket;
-    private final MessageBuffer buffer;
-    private final Map<Integer, String> descriptions = new HashMap<>();
-    private final int beginSequence;
-    private int acksExpected;
+    private final OptionalInt generation;
+    /** Where libnftnl writes each message before it is copied out: one per thread, reused. */
+    private static final ThreadLocal<MessageBuffer> SCRATCH = ThreadLocal.withInitial(() -> new MessageBuffer(0));
+    private final List<WireMessage> body = new ArrayList<>();
     private boolean sent;
+
+    /** A batch to build only ({@link #toWire()}); a socket sends it later. */
+    public Batch(OptionalInt generation) {
+        this.socket = null;
+        this.generation = generation;
+    }
 
     public Batch(NetlinkSocket socket, int sizeHint) {
         this(socket, sizeHint, OptionalInt.empty());
@@ -37,24 +46,7 @@ public final class Batch {
      */
     public Batch(NetlinkSocket socket, int sizeHint, OptionalInt generation) {
         this.socket = socket;
-        this.buffer = new MessageBuffer(sizeHint);
-        this.beginSequence = socket.allocateSequence();
-        Pointer begin = NFTNL.nftnl_batch_begin(buffer.reserve(), beginSequence);
-        generation.ifPresent(id -> appendGenerationId(begin, id));
-        buffer.commit();
-        descriptions.put(beginSequence, generation.isPresent()
-                ? "starting the transaction at generation " + Integer.toUnsignedString(generation.getAsInt())
-                : "starting the transaction");
-    }
-
-    /** libnftnl's batch_begin has no genid; append the attribute by hand: len, type, big-endian u32. */
-    private static void appendGenerationId(Pointer begin, int generation) {
-        int length = begin.getInt(0);
-        begin.putShort(length, (short) 8);
-        begin.putShort(length + 2, (short) Netlink.NFNL_BATCH_GENID);
-        begin.put(length + 4, new byte[] {(byte) (generation >>> 24), (byte) (generation >>> 16),
-                (byte) (generation >>> 8), (byte) generation}, 0, 4);
-        begin.putInt(0, length + 8);
+        this.generation = generation;
     }
 
     /**
@@ -66,33 +58,52 @@ public final class Batch {
         if (sent) {
             throw new IllegalStateException("batch already sent");
         }
-        int sequence = socket.allocateSequence();
-        Pointer header = NFTNL.nftnl_nlmsg_build_hdr(buffer.reserve(), Netlink.nftType(nftMessage), family,
-                flags | Netlink.NLM_F_ACK, sequence);
+        MessageBuffer scratch = SCRATCH.get();
+        scratch.clear();
+        Pointer header = NativeLibraries.nftnl().nftnl_nlmsg_build_hdr(scratch.reserve(), Netlink.nftType(nftMessage),
+                family, flags | Netlink.NLM_F_ACK, 0);
         payload.accept(header);
-        buffer.commit();
-        descriptions.put(sequence, description);
-        acksExpected++;
+        scratch.commit();
+        body.add(WireMessage.of(description, ByteBuffer.wrap(scratch.toBytes())));
     }
 
+    /** Messages the kernel answers (BATCH_BEGIN and BATCH_END excluded). */
     public int messageCount() {
-        return acksExpected;
+        return body.size();
     }
 
     public int byteLength() {
-        return buffer.length();
+        return toWire().byteLength();
     }
 
-    /** Closes the transaction and hands it to the kernel; throws the first error it reports. */
+    /** The transaction as it goes on the wire. */
+    public WireBatch toWire() {
+        return WireBatch.of(generation, body);
+    }
+
+    /** Hands the transaction to the kernel; throws the first error it reports. */
     public void commit() {
+        if (socket == null) {
+            throw new IllegalStateException("this batch has no socket: send toWire() through one");
+        }
         if (sent) {
             throw new IllegalStateException("batch already sent");
         }
         sent = true;
-        NFTNL.nftnl_batch_end(buffer.reserve(), socket.allocateSequence());
-        buffer.commit();
-        socket.sendBatch(buffer, acksExpected,
-                sequence -> descriptions.getOrDefault(sequence, "message " + sequence + " of the batch"),
-                beginSequence);
+        commit(socket, toWire());
+    }
+
+    /**
+     * Sends a batch and turns its outcome into a return or an exception: the kernel's error
+     * when it refused, {@link StateUnknownException} when its answer was lost.
+     */
+    public static void commit(NetlinkSocket socket, WireBatch batch) {
+        BatchOutcome outcome = socket.send(batch);
+        if (outcome instanceof BatchOutcome.Refused refused) {
+            throw refused.error();
+        }
+        if (outcome instanceof BatchOutcome.Unknown unknown) {
+            throw unknown.cause();
+        }
     }
 }

@@ -7,6 +7,9 @@ import jnr.ffi.Pointer;
  * {@link #close()}, or handed over to a parent object that frees it ({@link #handOver()}).
  */
 abstract class NativeObject implements AutoCloseable {
+    /** C objects allocated and not yet freed or handed over: tests check error paths return to zero. */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
     private Pointer pointer;
 
     NativeObject(Pointer pointer, String what) {
@@ -14,6 +17,15 @@ abstract class NativeObject implements AutoCloseable {
             throw new OutOfMemoryError("libnftnl could not allocate " + what);
         }
         this.pointer = pointer;
+        LIVE.incrementAndGet();
+    }
+
+    static long live() {
+        return LIVE.get();
+    }
+
+    final boolean isOpen() {
+        return pointer != null;
     }
 
     final Pointer pointer() {
@@ -27,6 +39,7 @@ abstract class NativeObject implements AutoCloseable {
     final Pointer handOver() {
         Pointer owned = pointer();
         pointer = null;
+        LIVE.decrementAndGet();
         return owned;
     }
 
@@ -37,6 +50,7 @@ abstract class NativeObject implements AutoCloseable {
         if (pointer != null) {
             free(pointer);
             pointer = null;
+            LIVE.decrementAndGet();
         }
     }
 }

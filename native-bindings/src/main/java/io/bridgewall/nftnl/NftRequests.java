@@ -1,23 +1,55 @@
 package io.bridgewall.nftnl;
 
-import io.bridgewall.nativelib.LibNftnl;
 import io.bridgewall.nativelib.NativeLibraries;
-import io.bridgewall.nativelib.NftnlAttr;
+import io.bridgewall.netlink.DumpInterruptedException;
+import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.MessageBuffer;
 import io.bridgewall.netlink.Netlink;
+import io.bridgewall.netlink.NetlinkAttributes;
 import io.bridgewall.netlink.NetlinkMessage;
+import io.bridgewall.netlink.NetlinkPeers;
 import io.bridgewall.netlink.NetlinkSocket;
+import io.bridgewall.netlink.StateUnknownException;
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import jnr.ffi.Pointer;
 
 /** Single nf_tables requests outside a batch: dumps for read-back, and the generation id. */
 public final class NftRequests {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
+    /**
+     * A dump the kernel flags NLM_F_DUMP_INTR (someone committed while it was being dumped), or
+     * whose replies were dropped, is asked for again, up to this many times in all.
+     */
+    public static final int READ_ATTEMPTS = 10;
+
+    /** nf_tables.h: NFTA_TABLE_FLAGS, NFTA_TABLE_OWNER, NFT_TABLE_F_OWNER. */
+    private static final int NFTA_TABLE_FLAGS = 2;
+    private static final int NFTA_TABLE_OWNER = 7;
+    private static final int NFT_TABLE_F_OWNER = 0x2;
+    private static final int NFGENMSG_LENGTH = 4;
+
+    /** One request buffer per thread, reused: a long-lived socket sends thousands of requests. */
+    private static final ThreadLocal<MessageBuffer> REQUEST = ThreadLocal.withInitial(() -> new MessageBuffer(0));
+
+    /** Reads asked again in this JVM because a dump was interrupted or its replies dropped. */
+    private static final java.util.concurrent.atomic.AtomicLong REREADS = new java.util.concurrent.atomic.AtomicLong();
 
     private NftRequests() {
     }
 
-    /** Asks for every object of one kind (filtered by what {@code payload} writes). */
+    /** How many reads were asked again (interrupted dumps, dropped replies) since the JVM started: for soak figures. */
+    public static long rereads() {
+        return REREADS.get();
+    }
+
+    /**
+     * Asks for every object of one kind (filtered by what {@code payload} writes). The messages
+     * reach {@code onMessage} only from a complete, consistent dump: an interrupted one is read
+     * again, transparently.
+     */
     public static void dump(NetlinkSocket socket, int nftMessage, int family, String operation,
                             Consumer<Pointer> payload, Consumer<NetlinkMessage> onMessage) {
         send(socket, nftMessage, family, Netlink.NLM_F_DUMP, operation, payload, onMessage);
@@ -31,28 +63,83 @@ public final class NftRequests {
 
     /** The ruleset's generation id: it changes with every committed transaction. */
     public static int generation(NetlinkSocket socket) {
-        int[] id = {-1};
+        List<Integer> ids = new ArrayList<>();
         get(socket, Netlink.NFT_MSG_GETGEN, 0, "reading the ruleset generation", header -> {
         }, message -> {
-            Pointer gen = NFTNL.nftnl_gen_alloc();
-            try {
-                if (NFTNL.nftnl_gen_nlmsg_parse(message.header(), gen) >= 0) {
-                    id[0] = NFTNL.nftnl_gen_get_u32(gen, NftnlAttr.GEN_ID);
-                }
-            } finally {
-                NFTNL.nftnl_gen_free(gen);
+            try (NftnlGen gen = NftnlGen.parse(message)) {
+                ids.add(gen.id());
             }
         });
-        return id[0];
+        if (ids.size() != 1) {
+            throw new KernelException(Netlink.EPROTO, "reading the ruleset generation",
+                    "the kernel answered with " + ids.size() + " generation messages instead of one");
+        }
+        return ids.get(0);
+    }
+
+    /**
+     * The netlink port id holding the table with the owner flag (NFT_TABLE_F_OWNER), if it is
+     * held so: only that socket may change it, even root's others are refused with EPERM.
+     */
+    public static OptionalInt tableOwner(NetlinkSocket socket, String table, int family) {
+        List<OptionalInt> owner = new ArrayList<>();
+        try (NftnlTable request = NftnlTable.create(table, family)) {
+            get(socket, Netlink.NFT_MSG_GETTABLE, family, "reading table " + table, request::buildPayload, message -> {
+                NetlinkAttributes attributes = NetlinkAttributes.of(message, Netlink.NLMSG_HDRLEN + NFGENMSG_LENGTH);
+                int flags = attributes.u32(NFTA_TABLE_FLAGS).orElse(0);
+                owner.add((flags & NFT_TABLE_F_OWNER) != 0 ? attributes.u32(NFTA_TABLE_OWNER) : OptionalInt.empty());
+            });
+        }
+        return owner.isEmpty() ? OptionalInt.empty() : owner.get(0);
+    }
+
+    /**
+     * Explains an EPERM on our table: when another socket holds it with the owner flag, the
+     * answer is a {@link TableOwnedException} naming that process; otherwise the error as it is.
+     */
+    public static KernelException explainRefusal(NetlinkSocket socket, String table, int family, String tableId,
+                                                 KernelException refused) {
+        if (refused.errno() != Netlink.EPERM) {
+            return refused;
+        }
+        OptionalInt owner;
+        try {
+            owner = tableOwner(socket, table, family);
+        } catch (KernelException e) {
+            refused.addSuppressed(e);
+            return refused;
+        }
+        if (owner.isEmpty() || owner.getAsInt() == socket.portId()) {
+            return refused;
+        }
+        return new TableOwnedException(tableId, refused.operation(), owner.getAsInt(),
+                NetlinkPeers.holderOf(socket.netns(), Netlink.NETLINK_NETFILTER, owner.getAsInt()));
     }
 
     private static void send(NetlinkSocket socket, int nftMessage, int family, int flags, String operation,
                              Consumer<Pointer> payload, Consumer<NetlinkMessage> onMessage) {
-        MessageBuffer request = new MessageBuffer(0);
-        Pointer header = NFTNL.nftnl_nlmsg_build_hdr(request.reserve(), Netlink.nftType(nftMessage), family,
-                flags, socket.allocateSequence());
-        payload.accept(header);
-        request.commit();
-        socket.request(request, operation, onMessage);
+        for (int attempt = 1; ; attempt++) {
+            MessageBuffer request = REQUEST.get();
+            request.clear();
+            Pointer header = NativeLibraries.nftnl().nftnl_nlmsg_build_hdr(request.reserve(), Netlink.nftType(nftMessage),
+                    family, flags, socket.allocateSequence());
+            payload.accept(header);
+            request.commit();
+            try {
+                socket.request(request, operation, onMessage);
+                return;
+            } catch (DumpInterruptedException e) {
+                if (attempt == READ_ATTEMPTS) {
+                    throw new DumpInterruptedException(operation, attempt);
+                }
+            } catch (StateUnknownException e) {
+                // Reading twice changes nothing; a read whose answer was dropped is simply asked again.
+                if (e.reason() != StateUnknownException.Reason.REPLIES_LOST || attempt == READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+            REREADS.incrementAndGet();
+        }
     }
+
 }

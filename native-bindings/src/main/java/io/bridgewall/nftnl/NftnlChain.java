@@ -9,31 +9,30 @@ import jnr.ffi.Pointer;
 
 /** Owner of a libnftnl chain object. */
 public final class NftnlChain extends NativeObject {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
 
     private NftnlChain(Pointer pointer) {
         super(pointer, "a chain");
     }
 
     public static NftnlChain create(String table, String name, int family) {
-        NftnlChain chain = new NftnlChain(NFTNL.nftnl_chain_alloc());
-        NFTNL.nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_TABLE, table);
-        NFTNL.nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_NAME, name);
-        NFTNL.nftnl_chain_set_u32(chain.pointer(), NftnlAttr.CHAIN_FAMILY, family);
+        NftnlChain chain = new NftnlChain(nftnl().nftnl_chain_alloc());
+        nftnl().nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_TABLE, table);
+        nftnl().nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_NAME, name);
+        nftnl().nftnl_chain_set_u32(chain.pointer(), NftnlAttr.CHAIN_FAMILY, family);
         return chain;
     }
 
     /** A request for the chains of one table (used for dumps). */
     public static NftnlChain filterByTable(String table, int family) {
-        NftnlChain chain = new NftnlChain(NFTNL.nftnl_chain_alloc());
-        NFTNL.nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_TABLE, table);
-        NFTNL.nftnl_chain_set_u32(chain.pointer(), NftnlAttr.CHAIN_FAMILY, family);
+        NftnlChain chain = new NftnlChain(nftnl().nftnl_chain_alloc());
+        nftnl().nftnl_chain_set_str(chain.pointer(), NftnlAttr.CHAIN_TABLE, table);
+        nftnl().nftnl_chain_set_u32(chain.pointer(), NftnlAttr.CHAIN_FAMILY, family);
         return chain;
     }
 
     public static NftnlChain parse(NetlinkMessage message) {
-        NftnlChain chain = new NftnlChain(NFTNL.nftnl_chain_alloc());
-        if (NFTNL.nftnl_chain_nlmsg_parse(message.header(), chain.pointer()) < 0) {
+        NftnlChain chain = new NftnlChain(nftnl().nftnl_chain_alloc());
+        if (nftnl().nftnl_chain_nlmsg_parse(message.header(), chain.pointer()) < 0) {
             chain.close();
             throw new IllegalStateException("kernel sent a chain libnftnl cannot parse");
         }
@@ -42,50 +41,55 @@ public final class NftnlChain extends NativeObject {
 
     /** Makes this a base chain attached to a netfilter hook. */
     public NftnlChain hook(String type, int hookNumber, int priority, int policy) {
-        NFTNL.nftnl_chain_set_str(pointer(), NftnlAttr.CHAIN_TYPE, type);
-        NFTNL.nftnl_chain_set_u32(pointer(), NftnlAttr.CHAIN_HOOKNUM, hookNumber);
-        NFTNL.nftnl_chain_set_s32(pointer(), NftnlAttr.CHAIN_PRIO, priority);
-        NFTNL.nftnl_chain_set_u32(pointer(), NftnlAttr.CHAIN_POLICY, policy);
+        nftnl().nftnl_chain_set_str(pointer(), NftnlAttr.CHAIN_TYPE, type);
+        nftnl().nftnl_chain_set_u32(pointer(), NftnlAttr.CHAIN_HOOKNUM, hookNumber);
+        nftnl().nftnl_chain_set_s32(pointer(), NftnlAttr.CHAIN_PRIO, priority);
+        nftnl().nftnl_chain_set_u32(pointer(), NftnlAttr.CHAIN_POLICY, policy);
         return this;
     }
 
     public void buildPayload(Pointer header) {
-        NFTNL.nftnl_chain_nlmsg_build_payload(header, pointer());
+        nftnl().nftnl_chain_nlmsg_build_payload(header, pointer());
     }
 
     public String table() {
-        return NFTNL.nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_TABLE);
+        return nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_TABLE);
     }
 
     public String name() {
-        return NFTNL.nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_NAME);
+        return nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_NAME);
     }
 
     public boolean isBaseChain() {
-        return NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_HOOKNUM);
+        return nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_HOOKNUM);
     }
 
     public String type() {
-        return NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_TYPE)
-                ? NFTNL.nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_TYPE) : "";
+        return nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_TYPE)
+                ? nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_TYPE) : "";
     }
 
     public int hookNumber() {
-        return NFTNL.nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_HOOKNUM);
+        return nftnl().nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_HOOKNUM);
     }
 
     public int priority() {
-        return NFTNL.nftnl_chain_get_s32(pointer(), NftnlAttr.CHAIN_PRIO);
+        return nftnl().nftnl_chain_get_s32(pointer(), NftnlAttr.CHAIN_PRIO);
     }
 
     public OptionalInt policy() {
-        return NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_POLICY)
-                ? OptionalInt.of(NFTNL.nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_POLICY))
+        return nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_POLICY)
+                ? OptionalInt.of(nftnl().nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_POLICY))
                 : OptionalInt.empty();
     }
 
     @Override
     void free(Pointer pointer) {
-        NFTNL.nftnl_chain_free(pointer);
+        nftnl().nftnl_chain_free(pointer);
+    }
+
+    /** Looked up on each use, never in a static initialiser: see NativeLibraries. */
+    private static LibNftnl nftnl() {
+        return NativeLibraries.nftnl();
     }
 }

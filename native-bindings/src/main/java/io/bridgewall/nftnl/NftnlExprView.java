@@ -7,35 +7,45 @@ import jnr.ffi.Pointer;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * A read-only look at an expression of a parsed rule; the rule owns it, so a view is valid
- * only while its rule is open. Each getter checks the attribute is present first.
+ * A read-only look at an expression of a parsed rule. The rule owns the C object, so every
+ * getter first checks the rule is still open: a view kept past its rule's close() throws
+ * instead of reading freed memory. Each getter checks the attribute is present first.
  */
 public final class NftnlExprView {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
-    private final Pointer expr;
+    private final NftnlRule owner;
+    private final Pointer pointer;
 
-    NftnlExprView(Pointer expr) {
-        this.expr = expr;
+    NftnlExprView(NftnlRule owner, Pointer expr) {
+        this.owner = owner;
+        this.pointer = expr;
+    }
+
+    /** The expression, after checking its rule still owns it. */
+    private Pointer expr() {
+        if (!owner.isOpen()) {
+            throw new IllegalStateException("expression view used after its rule was closed");
+        }
+        return pointer;
     }
 
     public String name() {
-        return NFTNL.nftnl_expr_get_str(expr, NftnlAttr.EXPR_NAME);
+        return nftnl().nftnl_expr_get_str(expr(), NftnlAttr.EXPR_NAME);
     }
 
     public boolean has(int attr) {
-        return NFTNL.nftnl_expr_is_set(expr, attr);
+        return nftnl().nftnl_expr_is_set(expr(), attr);
     }
 
     public int u32(int attr) {
-        return has(attr) ? NFTNL.nftnl_expr_get_u32(expr, attr) : 0;
+        return has(attr) ? nftnl().nftnl_expr_get_u32(expr(), attr) : 0;
     }
 
     public long u64(int attr) {
-        return has(attr) ? NFTNL.nftnl_expr_get_u64(expr, attr) : 0L;
+        return has(attr) ? nftnl().nftnl_expr_get_u64(expr(), attr) : 0L;
     }
 
     public String str(int attr) {
-        return has(attr) ? NFTNL.nftnl_expr_get_str(expr, attr) : "";
+        return has(attr) ? nftnl().nftnl_expr_get_str(expr(), attr) : "";
     }
 
     public byte[] data(int attr) {
@@ -43,7 +53,12 @@ public final class NftnlExprView {
             return new byte[0];
         }
         IntByReference length = new IntByReference();
-        Pointer data = NFTNL.nftnl_expr_get(expr, attr, length);
+        Pointer data = nftnl().nftnl_expr_get(expr(), attr, length);
         return NftnlData.copy(data, length);
+    }
+
+    /** Looked up on each use, never in a static initialiser: see NativeLibraries. */
+    private static LibNftnl nftnl() {
+        return NativeLibraries.nftnl();
     }
 }

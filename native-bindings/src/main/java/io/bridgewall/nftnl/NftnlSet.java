@@ -11,7 +11,6 @@ import jnr.ffi.byref.IntByReference;
 
 /** Owner of a libnftnl set; owns the elements added to it. */
 public final class NftnlSet extends NativeObject {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
     /** NFT_SET_ELEM_INTERVAL_END: the element closes an interval (exclusive end). */
     public static final int ELEMENT_INTERVAL_END = 0x1;
 
@@ -22,33 +21,66 @@ public final class NftnlSet extends NativeObject {
         }
     }
 
+    /**
+     * Bytes one element message may carry, decided in Java before libnftnl writes anything: well
+     * under the 64 KiB an attribute length (and MessageBuffer's room per message) allows.
+     */
+    public static final int ELEMENT_MESSAGE_BUDGET = 32 * 1024;
+    /** Each element is a nest whose type is its index: keep it clear of the nest flag bits. */
+    public static final int MAX_ELEMENTS_PER_MESSAGE = 4096;
+    public static final int MAX_KEY_LENGTH = 64;
+
+    /**
+     * What one element adds to a NEWSETELEM/DELSETELEM message, as libnftnl encodes it: the list
+     * entry nest, the flags attribute when flags are set, the key nest and its data value.
+     */
+    public static int encodedElementSize(int keyLength, int flags) {
+        if (keyLength < 1 || keyLength > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("set key must be 1 to " + MAX_KEY_LENGTH + " bytes, got " + keyLength);
+        }
+        return 4 + (flags != 0 ? 8 : 0) + 4 + 4 + align(keyLength);
+    }
+
+    /** Header, nfgenmsg, set name, set id, table name and the elements nest of an element message. */
+    public static int elementMessageOverhead(String table, String set) {
+        return 16 + 4 + 4 + align(utf8(set) + 1) + 8 + 4 + align(utf8(table) + 1) + 4;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private static int align(int length) {
+        return (length + 3) & ~3;
+    }
+
     private NftnlSet(Pointer pointer) {
         super(pointer, "a set");
     }
 
     public static NftnlSet create(String table, String name, int family, int keyType, int keyLength, int flags, int id) {
         NftnlSet set = reference(table, name, family);
-        NFTNL.nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_KEY_TYPE, keyType);
-        NFTNL.nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_KEY_LEN, keyLength);
-        NFTNL.nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_FLAGS, flags);
-        NFTNL.nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_ID, id);
+        nftnl().nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_KEY_TYPE, keyType);
+        nftnl().nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_KEY_LEN, keyLength);
+        nftnl().nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_FLAGS, flags);
+        nftnl().nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_ID, id);
         return set;
     }
 
     /** A set named by table and name only: to carry elements, or to ask for them. */
     public static NftnlSet reference(String table, String name, int family) {
-        NftnlSet set = new NftnlSet(NFTNL.nftnl_set_alloc());
-        NFTNL.nftnl_set_set_str(set.pointer(), NftnlAttr.SET_TABLE, table);
+        NftnlSet set = new NftnlSet(nftnl().nftnl_set_alloc());
+        nftnl().nftnl_set_set_str(set.pointer(), NftnlAttr.SET_TABLE, table);
         if (name != null) {
-            NFTNL.nftnl_set_set_str(set.pointer(), NftnlAttr.SET_NAME, name);
+            nftnl().nftnl_set_set_str(set.pointer(), NftnlAttr.SET_NAME, name);
         }
-        NFTNL.nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_FAMILY, family);
+        nftnl().nftnl_set_set_u32(set.pointer(), NftnlAttr.SET_FAMILY, family);
         return set;
     }
 
     public static NftnlSet parse(NetlinkMessage message) {
-        NftnlSet set = new NftnlSet(NFTNL.nftnl_set_alloc());
-        if (NFTNL.nftnl_set_nlmsg_parse(message.header(), set.pointer()) < 0) {
+        NftnlSet set = new NftnlSet(nftnl().nftnl_set_alloc());
+        if (nftnl().nftnl_set_nlmsg_parse(message.header(), set.pointer()) < 0) {
             set.close();
             throw new IllegalStateException("kernel sent a set libnftnl cannot parse");
         }
@@ -57,82 +89,87 @@ public final class NftnlSet extends NativeObject {
 
     /** Adds the elements of one NEWSETELEM/GETSETELEM answer to this set. */
     public void parseElements(NetlinkMessage message) {
-        if (NFTNL.nftnl_set_elems_nlmsg_parse(message.header(), pointer()) < 0) {
+        if (nftnl().nftnl_set_elems_nlmsg_parse(message.header(), pointer()) < 0) {
             throw new IllegalStateException("kernel sent set elements libnftnl cannot parse");
         }
     }
 
     public NftnlSet userdata(byte[] data) {
-        NFTNL.nftnl_set_set_data(pointer(), NftnlAttr.SET_USERDATA, data, data.length);
+        nftnl().nftnl_set_set_data(pointer(), NftnlAttr.SET_USERDATA, data, data.length);
         return this;
     }
 
     public void addElement(byte[] key, int flags) {
-        NftnlData.requireLength(key, 64, "set key");
-        Pointer element = NFTNL.nftnl_set_elem_alloc();
+        NftnlData.requireLength(key, MAX_KEY_LENGTH, "set key");
+        Pointer element = nftnl().nftnl_set_elem_alloc();
         if (element == null) {
             throw new OutOfMemoryError("libnftnl could not allocate a set element");
         }
-        NFTNL.nftnl_set_elem_set(element, NftnlAttr.SET_ELEM_KEY, key, key.length);
+        nftnl().nftnl_set_elem_set(element, NftnlAttr.SET_ELEM_KEY, key, key.length);
         if (flags != 0) {
-            NFTNL.nftnl_set_elem_set_u32(element, NftnlAttr.SET_ELEM_FLAGS, flags);
+            nftnl().nftnl_set_elem_set_u32(element, NftnlAttr.SET_ELEM_FLAGS, flags);
         }
-        NFTNL.nftnl_set_elem_add(pointer(), element);
+        nftnl().nftnl_set_elem_add(pointer(), element);
     }
 
     public void buildPayload(Pointer header) {
-        NFTNL.nftnl_set_nlmsg_build_payload(header, pointer());
+        nftnl().nftnl_set_nlmsg_build_payload(header, pointer());
     }
 
     public void buildElementsPayload(Pointer header) {
-        NFTNL.nftnl_set_elems_nlmsg_build_payload(header, pointer());
+        nftnl().nftnl_set_elems_nlmsg_build_payload(header, pointer());
     }
 
     public String table() {
-        return NFTNL.nftnl_set_get_str(pointer(), NftnlAttr.SET_TABLE);
+        return nftnl().nftnl_set_get_str(pointer(), NftnlAttr.SET_TABLE);
     }
 
     public String name() {
-        return NFTNL.nftnl_set_get_str(pointer(), NftnlAttr.SET_NAME);
+        return nftnl().nftnl_set_get_str(pointer(), NftnlAttr.SET_NAME);
     }
 
     public int flags() {
-        return NFTNL.nftnl_set_get_u32(pointer(), NftnlAttr.SET_FLAGS);
+        return nftnl().nftnl_set_get_u32(pointer(), NftnlAttr.SET_FLAGS);
     }
 
     public int keyType() {
-        return NFTNL.nftnl_set_get_u32(pointer(), NftnlAttr.SET_KEY_TYPE);
+        return nftnl().nftnl_set_get_u32(pointer(), NftnlAttr.SET_KEY_TYPE);
     }
 
     public int keyLength() {
-        return NFTNL.nftnl_set_get_u32(pointer(), NftnlAttr.SET_KEY_LEN);
+        return nftnl().nftnl_set_get_u32(pointer(), NftnlAttr.SET_KEY_LEN);
     }
 
     public List<Element> elements() {
         List<Element> elements = new ArrayList<>();
-        Pointer iterator = NFTNL.nftnl_set_elems_iter_create(pointer());
+        Pointer iterator = nftnl().nftnl_set_elems_iter_create(pointer());
         if (iterator == null) {
             throw new OutOfMemoryError("libnftnl could not allocate an element iterator");
         }
         try {
             IntByReference length = new IntByReference();
-            for (Pointer e = NFTNL.nftnl_set_elems_iter_next(iterator); e != null;
-                 e = NFTNL.nftnl_set_elems_iter_next(iterator)) {
-                byte[] key = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_KEY)
-                        ? NftnlData.copy(NFTNL.nftnl_set_elem_get(e, NftnlAttr.SET_ELEM_KEY, length), length)
+            for (Pointer e = nftnl().nftnl_set_elems_iter_next(iterator); e != null;
+                 e = nftnl().nftnl_set_elems_iter_next(iterator)) {
+                byte[] key = nftnl().nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_KEY)
+                        ? NftnlData.copy(nftnl().nftnl_set_elem_get(e, NftnlAttr.SET_ELEM_KEY, length), length)
                         : new byte[0];
-                int flags = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_FLAGS)
-                        ? NFTNL.nftnl_set_elem_get_u32(e, NftnlAttr.SET_ELEM_FLAGS) : 0;
+                int flags = nftnl().nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_FLAGS)
+                        ? nftnl().nftnl_set_elem_get_u32(e, NftnlAttr.SET_ELEM_FLAGS) : 0;
                 elements.add(new Element(key, flags));
             }
         } finally {
-            NFTNL.nftnl_set_elems_iter_destroy(iterator);
+            nftnl().nftnl_set_elems_iter_destroy(iterator);
         }
         return elements;
     }
 
     @Override
     void free(Pointer pointer) {
-        NFTNL.nftnl_set_free(pointer);
+        nftnl().nftnl_set_free(pointer);
+    }
+
+    /** Looked up on each use, never in a static initialiser: see NativeLibraries. */
+    private static LibNftnl nftnl() {
+        return NativeLibraries.nftnl();
     }
 }

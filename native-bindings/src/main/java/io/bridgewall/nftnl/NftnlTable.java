@@ -8,22 +8,21 @@ import jnr.ffi.Pointer;
 
 /** Owner of a libnftnl table object. */
 public final class NftnlTable extends NativeObject {
-    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
 
     private NftnlTable(Pointer pointer) {
         super(pointer, "a table");
     }
 
     public static NftnlTable create(String name, int family) {
-        NftnlTable table = new NftnlTable(NFTNL.nftnl_table_alloc());
-        NFTNL.nftnl_table_set_str(table.pointer(), NftnlAttr.TABLE_NAME, name);
-        NFTNL.nftnl_table_set_u32(table.pointer(), NftnlAttr.TABLE_FAMILY, family);
+        NftnlTable table = new NftnlTable(nftnl().nftnl_table_alloc());
+        nftnl().nftnl_table_set_str(table.pointer(), NftnlAttr.TABLE_NAME, name);
+        nftnl().nftnl_table_set_u32(table.pointer(), NftnlAttr.TABLE_FAMILY, family);
         return table;
     }
 
     public static NftnlTable parse(NetlinkMessage message) {
-        NftnlTable table = new NftnlTable(NFTNL.nftnl_table_alloc());
-        if (NFTNL.nftnl_table_nlmsg_parse(message.header(), table.pointer()) < 0) {
+        NftnlTable table = new NftnlTable(nftnl().nftnl_table_alloc());
+        if (nftnl().nftnl_table_nlmsg_parse(message.header(), table.pointer()) < 0) {
             table.close();
             throw new IllegalStateException("kernel sent a table libnftnl cannot parse");
         }
@@ -31,19 +30,24 @@ public final class NftnlTable extends NativeObject {
     }
 
     public void buildPayload(Pointer header) {
-        NFTNL.nftnl_table_nlmsg_build_payload(header, pointer());
+        nftnl().nftnl_table_nlmsg_build_payload(header, pointer());
     }
 
     public String name() {
-        return NFTNL.nftnl_table_get_str(pointer(), NftnlAttr.TABLE_NAME);
+        return nftnl().nftnl_table_get_str(pointer(), NftnlAttr.TABLE_NAME);
     }
 
     public int family() {
-        return NFTNL.nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FAMILY);
+        return nftnl().nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FAMILY);
     }
 
     @Override
     void free(Pointer pointer) {
-        NFTNL.nftnl_table_free(pointer);
+        nftnl().nftnl_table_free(pointer);
+    }
+
+    /** Looked up on each use, never in a static initialiser: see NativeLibraries. */
+    private static LibNftnl nftnl() {
+        return NativeLibraries.nftnl();
     }
 }
