@@ -5,7 +5,6 @@ import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,10 +90,9 @@ final class TableDiff {
             if (existing.type() != set.type() || existing.interval() != set.interval()) {
                 return Result.replace();
             }
-            Set<KernelElements.KernelElement> have = new LinkedHashSet<>(KernelElements.encode(existing));
-            Set<KernelElements.KernelElement> want = new LinkedHashSet<>(KernelElements.encode(set));
-            List<KernelElements.KernelElement> gone = have.stream().filter(e -> !want.contains(e)).toList();
-            List<KernelElements.KernelElement> added = want.stream().filter(e -> !have.contains(e)).toList();
+            KernelElements.Difference difference = KernelElements.difference(existing, set);
+            List<KernelElements.KernelElement> gone = difference.gone();
+            List<KernelElements.KernelElement> added = difference.added();
             if (!gone.isEmpty()) {
                 deleteElements.add(new Change.DeleteElements(set, gone));
             }
