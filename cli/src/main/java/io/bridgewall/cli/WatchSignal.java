@@ -1,0 +1,45 @@
+package io.bridgewall.cli;
+
+import io.bridgewall.docker.DockerEvent;
+import io.bridgewall.docker.DockerNetwork;
+import java.util.List;
+
+/** What the watch loop reacts to; each knows when it arrived ({@link System#nanoTime()}). */
+sealed interface WatchSignal {
+    long receivedNanos();
+
+    /** Connected (again) to Docker, subscribed to its events, then listed every bridge network. */
+    record Listed(List<DockerNetwork> networks, long receivedNanos) implements WatchSignal {
+        public Listed {
+            networks = List.copyOf(networks);
+        }
+    }
+
+    /** One event from Docker's stream. */
+    record Event(DockerEvent event) implements WatchSignal {
+        @Override
+        public long receivedNanos() {
+            return event.receivedNanos();
+        }
+    }
+
+    /** The connection to Docker is gone or could not be made; the follower retries. */
+    record Lost(String reason, long receivedNanos) implements WatchSignal {
+    }
+
+    /**
+     * The kernel committed a transaction (an nftables notification).
+     *
+     * @param whatChanged what the transaction did, in nft words
+     */
+    record Commit(int generation, int pid, String processName, boolean touchedOurTable, List<String> whatChanged,
+                  long receivedNanos) implements WatchSignal {
+        public Commit {
+            whatChanged = List.copyOf(whatChanged);
+        }
+    }
+
+    /** SIGTERM or SIGINT: stop, leaving the ruleset as it is. */
+    record Stop(long receivedNanos) implements WatchSignal {
+    }
+}

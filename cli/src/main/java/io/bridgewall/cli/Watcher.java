@@ -1,0 +1,385 @@
+package io.bridgewall.cli;
+
+import io.bridgewall.docker.DockerClient;
+import io.bridgewall.docker.DockerEndpoint;
+import io.bridgewall.docker.DockerEvent;
+import io.bridgewall.docker.DockerException;
+import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.kernel.Applier;
+import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.LiveTable;
+import io.bridgewall.netlink.KernelException;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.InvalidInputException;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.RuleSet;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The loop of `watch`: the only thread that touches the kernel. Docker's events, lost and
+ * regained connections, and the kernel's commit notifications arrive on one queue; each burst
+ * of them becomes at most one transaction on the one long-lived {@link LiveTable}.
+ *
+ * <p>Coalescing: a signal that comes after a quiet spell is handled at once (a lone
+ * `docker network create` costs no waiting). A signal that comes within {@link #QUIET} of the
+ * one before belongs to a burst (compose up/down, a script): then the loop gathers until
+ * {@link #QUIET} passes without a new one, or {@link #MAX_GATHER} after the burst's first,
+ * whichever is sooner, and makes one transaction of it all.
+ */
+final class Watcher {
+    /**
+     * Longer than the gaps inside a burst (events of one `docker compose up`, or of parallel
+     * `docker network create`s, arrive a few ms apart here), and short enough that a change is
+     * in force well before a container that is started next sends its first packet.
+     */
+    static final Duration QUIET = Duration.ofMillis(20);
+    /** No change waits longer than this for a burst to end: a steady stream of events still gets applied. */
+    static final Duration MAX_GATHER = Duration.ofMillis(250);
+    /** Networks named in one log line; the rest are counted. */
+    private static final int NAMED = 3;
+
+    private final BlockingQueue<WatchSignal> queue = new LinkedBlockingQueue<>();
+    private final LiveTable table;
+    private final PolicyOptions options;
+    private final Optional<String> netns;
+    private final PrintWriter log;
+    private final DockerEndpoint endpoint;
+    private final Duration dockerTimeout;
+    /** Docker's bridge networks as last known, by bridge then id (the order discovery gives). */
+    private final TreeMap<String, DockerNetwork> networks = new TreeMap<>();
+    private final Map<String, String> keyById = new HashMap<>();
+    private final long pid = ProcessHandle.current().pid();
+    private DockerFollower follower;
+    private DockerClient inspector;
+    private boolean dockerReachable = true;
+    private long dockerLostAt;
+    private long lastArrival = Long.MIN_VALUE;
+    private volatile boolean stopped;
+
+    Watcher(LiveTable table, PolicyOptions options, Optional<String> netns, PrintWriter log) {
+        this.table = table;
+        this.options = options;
+        this.netns = netns;
+        this.log = log;
+        this.endpoint = options.endpoint();
+        this.dockerTimeout = options.dockerTimeout();
+    }
+
+    /** Where every producer (Docker follower, kernel monitor, signal handler) hands its signals. */
+    void offer(WatchSignal signal) {
+        queue.add(signal);
+    }
+
+    /** Docker's networks as the startup apply saw them. */
+    void knownNetworks(List<DockerNetwork> discovered) {
+        discovered.forEach(this::put);
+    }
+
+    /** Docker was unreachable at startup: the first successful connection is news. */
+    void dockerUnreachable() {
+        dockerReachable = false;
+        dockerLostAt = System.nanoTime();
+    }
+
+    void follow(DockerFollower dockerFollower) {
+        this.follower = dockerFollower;
+    }
+
+    void stop() {
+        stopped = true;
+        queue.add(new WatchSignal.Stop(System.nanoTime()));
+    }
+
+    /** Runs until {@link #stop}; the ruleset stays as the last transaction left it. */
+    void run() throws InterruptedException {
+        while (!stopped) {
+            WatchSignal first = queue.take();
+            List<WatchSignal> burst = new ArrayList<>();
+            burst.add(first);
+            boolean inBurst = lastArrival != Long.MIN_VALUE && first.receivedNanos() - lastArrival < QUIET.toNanos();
+            lastArrival = first.receivedNanos();
+            if (inBurst) {
+                gather(burst, first.receivedNanos());
+            } else {
+                queue.drainTo(burst);
+            }
+            if (burst.stream().anyMatch(s -> s instanceof WatchSignal.Stop)) {
+                return;
+            }
+            lastArrival = Math.max(lastArrival, burst.get(burst.size() - 1).receivedNanos());
+            handle(burst);
+        }
+    }
+
+    private void gather(List<WatchSignal> burst, long firstArrival) throws InterruptedException {
+        long maxEnd = firstArrival + MAX_GATHER.toNanos();
+        long quietEnd = firstArrival + QUIET.toNanos();
+        while (true) {
+            long wait = Math.min(quietEnd, maxEnd) - System.nanoTime();
+            if (wait <= 0) {
+                queue.drainTo(burst);
+                return;
+            }
+            WatchSignal next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            burst.add(next);
+            if (next instanceof WatchSignal.Stop) {
+                return;
+            }
+            quietEnd = next.receivedNanos() + QUIET.toNanos();
+        }
+    }
+
+    private void handle(List<WatchSignal> burst) {
+        long started = burst.get(0).receivedNanos();
+        List<String> what = new ArrayList<>();
+        Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
+        List<WatchSignal.Commit> foreign = new ArrayList<>();
+        boolean listed = false;
+        for (WatchSignal signal : burst) {
+            if (signal instanceof WatchSignal.Listed l) {
+                listed = true;
+                toInspect.clear(); // the list is at least as new as every event before it
+                what.clear();
+                what.add(reconnected(l));
+                replaceAll(l.networks());
+            } else if (signal instanceof WatchSignal.Event e && concernsPolicy(e.event())) {
+                toInspect.put(e.event().actorId(), e.event());
+            } else if (signal instanceof WatchSignal.Lost l) {
+                lost(l);
+            } else if (signal instanceof WatchSignal.Commit c && !ours(c) && c.touchedOurTable()) {
+                foreign.add(c);
+            }
+        }
+        for (DockerEvent event : toInspect.values()) {
+            inspect(event).ifPresent(what::add);
+        }
+        if (!foreign.isEmpty()) {
+            // Our memory of the table is no longer the kernel's: read it back and repair.
+            table.forget();
+        }
+        if (what.isEmpty() && foreign.isEmpty()) {
+            return;
+        }
+        String subject = subject(what, listed);
+        RuleSet planned;
+        try {
+            Policy policy = options.policy(List.copyOf(networks.values()), netns);
+            planned = Planner.plan(policy);
+        } catch (InvalidInputException e) {
+            say(subject + ": not applied, the policy in place stays: " + e.getMessage());
+            return;
+        }
+        LiveTable.Update update;
+        try {
+            update = table.apply(planned);
+        } catch (KernelException e) {
+            table.forget();
+            say(subject + ": not applied, the kernel refused: " + e.getMessage());
+            return;
+        }
+        double millis = (System.nanoTime() - started) / 1e6;
+        if (!foreign.isEmpty()) {
+            repaired(foreign, planned, update, millis);
+        }
+        if (!what.isEmpty()) {
+            say(subject + ": " + outcome(update) + String.format(Locale.ROOT, ", %.1f ms", millis));
+        }
+    }
+
+    /** Network create and destroy change the policy; connect/disconnect and containers do not (yet). */
+    private static boolean concernsPolicy(DockerEvent event) {
+        if (!event.isNetwork() || !event.hasHexId()) {
+            return false;
+        }
+        if (!event.action().equals("create") && !event.action().equals("destroy")) {
+            return false;
+        }
+        String driver = event.attribute("type");
+        return driver.isEmpty() || driver.equals("bridge");
+    }
+
+    /** Asks Docker how the network is now (the event only says that it changed); the line for the log. */
+    private Optional<String> inspect(DockerEvent event) {
+        String id = event.actorId();
+        Optional<DockerNetwork> now;
+        try {
+            if (inspector == null) {
+                inspector = DockerClient.open(endpoint, dockerTimeout);
+            }
+            now = inspector.network(id);
+        } catch (DockerException e) {
+            closeInspector();
+            say("network " + event.action() + " " + describeEvent(event) + ": cannot ask Docker about it ("
+                    + e.getMessage() + "); reconnecting to list everything again");
+            if (follower != null) {
+                follower.reconnect();
+            }
+            return Optional.empty();
+        }
+        Optional<DockerNetwork> before = Optional.ofNullable(keyById.get(id)).map(networks::get);
+        if (now.isPresent()) {
+            now.get().warnings().forEach(w -> say("warning: " + w));
+            if (before.isEmpty()) {
+                try {
+                    now.get().toBridge();
+                } catch (InvalidInputException e) {
+                    say("warning: " + e.getMessage() + "; left out of the policy");
+                    return Optional.empty();
+                }
+            }
+            put(now.get());
+            return Optional.of("network " + event.action() + " " + describe(now.get()));
+        }
+        before.ifPresent(gone -> remove(id));
+        return before.map(gone -> "network " + event.action() + " " + describe(gone));
+    }
+
+    private String reconnected(WatchSignal.Listed listed) {
+        closeInspector(); // dockerd may have restarted: a fresh connection for inspections too
+        String count = listed.networks().size() + " bridge network" + (listed.networks().size() == 1 ? "" : "s");
+        if (dockerReachable) {
+            return "following Docker's events at " + endpoint + " (" + count + ")";
+        }
+        dockerReachable = true;
+        return String.format(Locale.ROOT, "reconnected to Docker at %s after %.1f s (%s, listed again)", endpoint,
+                (listed.receivedNanos() - dockerLostAt) / 1e9, count);
+    }
+
+    private void lost(WatchSignal.Lost lost) {
+        if (dockerReachable) {
+            dockerReachable = false;
+            dockerLostAt = lost.receivedNanos();
+            say("lost Docker: " + lost.reason() + "; the policy in place stays; reconnecting every "
+                    + DockerFollower.FIRST_BACKOFF.toMillis() + " ms to " + DockerFollower.MAX_BACKOFF.toSeconds() + " s");
+        }
+    }
+
+    private void replaceAll(List<DockerNetwork> listed) {
+        Map<String, DockerNetwork> previous = new HashMap<>();
+        networks.values().forEach(n -> previous.put(n.id(), n));
+        networks.clear();
+        keyById.clear();
+        for (DockerNetwork network : listed) {
+            if (!previous.containsKey(network.id())) {
+                network.warnings().forEach(w -> say("warning: " + w));
+            }
+            try {
+                network.toBridge();
+                put(network);
+            } catch (InvalidInputException e) {
+                say("warning: " + e.getMessage() + "; left out of the policy");
+            }
+        }
+    }
+
+    private void put(DockerNetwork network) {
+        remove(network.id());
+        String key = network.bridge().value() + "\0" + network.id();
+        networks.put(key, network);
+        keyById.put(network.id(), key);
+    }
+
+    private void remove(String id) {
+        String key = keyById.remove(id);
+        if (key != null) {
+            networks.remove(key);
+        }
+    }
+
+    /** A commit of ours: its generation is one our transactions produced, or its process is this one. */
+    private boolean ours(WatchSignal.Commit commit) {
+        return table.produced(commit.generation()) || commit.pid() == pid
+                || Files.exists(Path.of("/proc/self/task/" + commit.pid())); // the kernel names the committing thread
+    }
+
+    private void repaired(List<WatchSignal.Commit> foreign, RuleSet planned, LiveTable.Update update, double millis) {
+        WatchSignal.Commit last = foreign.get(foreign.size() - 1);
+        String by = last.processName().isEmpty() ? "pid " + last.pid() : last.processName() + " (pid " + last.pid() + ")";
+        String changes = foreign.stream().flatMap(c -> c.whatChanged().stream()).limit(NAMED).collect(Collectors.joining("; "));
+        long more = foreign.stream().mapToLong(c -> c.whatChanged().size()).sum() - NAMED;
+        if (more > 0) {
+            changes += "; and " + more + " more";
+        }
+        String table = "table " + planned.family().nftName() + " " + planned.table();
+        if (update.kind() == Applier.Kind.UNCHANGED) {
+            say("checked " + table + " after a change by " + by + ": " + changes + "; it still holds the plan (generation "
+                    + update.generationAfter() + ")");
+            return;
+        }
+        String verified = verify(planned);
+        say(String.format(Locale.ROOT, "restored %s after a change by %s: %s; generation %d -> %d, %.1f ms; %s", table, by,
+                changes, update.generationBefore(), update.generationAfter(), millis, verified));
+    }
+
+    /** After a repair the table is read back and compared with the plan (not after every event: memory is exact there). */
+    private String verify(RuleSet planned) {
+        try {
+            Optional<KernelReader.Installed> installed = table.installed(planned);
+            return installed.isPresent() && installed.get().ruleSet().comparable().equals(planned.comparable())
+                    ? "verified" : "read-back differs from the plan (someone changed it again?)";
+        } catch (KernelException e) {
+            return "not verified: " + e.getMessage();
+        }
+    }
+
+    private static String outcome(LiveTable.Update update) {
+        return switch (update.kind()) {
+            case UNCHANGED -> "unchanged, generation " + update.generationAfter();
+            case REPLACED, UPDATED -> (update.kind() == Applier.Kind.REPLACED ? "installed" : "updated")
+                    + " in 1 transaction, generation " + update.generationBefore() + " -> " + update.generationAfter();
+        };
+    }
+
+    private static String subject(List<String> what, boolean listed) {
+        if (what.size() <= NAMED) {
+            return String.join("; ", what);
+        }
+        return what.size() + " changes (" + String.join("; ", what.subList(0, NAMED)) + "; and " + (what.size() - NAMED)
+                + " more)";
+    }
+
+    static String describe(DockerNetwork network) {
+        String subnets = network.subnets().stream().map(Object::toString).collect(Collectors.joining(", "));
+        return network.bridge().value() + " (" + network.name() + (subnets.isEmpty() ? "" : " " + subnets) + ")";
+    }
+
+    private static String describeEvent(DockerEvent event) {
+        String name = event.attribute("name");
+        String shortId = event.actorId().substring(0, Math.min(12, event.actorId().length()));
+        return name.isEmpty() ? shortId : name + " (id " + shortId + ")";
+    }
+
+    private void closeInspector() {
+        if (inspector != null) {
+            inspector.close();
+            inspector = null;
+        }
+    }
+
+    private void say(String line) {
+        log.println("bridgewall: " + line);
+        log.flush();
+    }
+
+    void close() {
+        closeInspector();
+    }
+}
