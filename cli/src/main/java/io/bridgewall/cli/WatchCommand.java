@@ -7,6 +7,9 @@ import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.KernelReader;
 import io.bridgewall.kernel.LiveTable;
+import io.bridgewall.kernel.RulesetMonitor;
+import io.bridgewall.ruleset.Family;
+import java.time.Duration;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
@@ -52,14 +55,18 @@ final class WatchCommand implements Callable<Integer> {
         Optional<String> netns = target.netns();
         String lockDirectory = System.getenv(LOCK_DIRECTORY_ENV);
         try (WatchLock lock = WatchLock.acquire(lockDirectory != null ? Path.of(lockDirectory) : WatchLock.DEFAULT_DIRECTORY, netns);
-             LiveTable table = LiveTable.open(netns)) {
+             LiveTable table = LiveTable.open(netns);
+             // Opened before the first apply: every commit after this point is seen.
+             RulesetMonitor monitor = RulesetMonitor.open(netns, Planner.TABLE, Family.INET)) {
             Watcher watcher = new Watcher(table, policyOptions, netns, err);
             applyOnce(table, watcher, netns, out, err);
+            Thread monitorThread = startMonitor(monitor, watcher);
             DockerFollower follower = new DockerFollower(policyOptions.endpoint(), policyOptions.dockerTimeout(), watcher::offer);
             watcher.follow(follower);
             Runnable stop = () -> {
                 follower.stop();
                 watcher.stop();
+                monitor.wakeUp();
             };
             // Replacing the default handlers (which start the JVM's shutdown, exit 143) lets the loop end and main return 0.
             Signal.handle(new Signal("TERM"), signal -> stop.run());
@@ -69,12 +76,27 @@ final class WatchCommand implements Callable<Integer> {
                 watcher.run();
             } finally {
                 follower.stop();
+                monitorThread.interrupt();
+                monitor.wakeUp();
                 watcher.close();
             }
             err.println("bridgewall: stopped; table inet bridgewall stays as it is");
             err.flush();
         }
         return 0;
+    }
+
+    /** A second thread blocked on the kernel's commit notifications, handing each to the watch loop. */
+    private static Thread startMonitor(RulesetMonitor monitor, Watcher watcher) {
+        Thread thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                Optional<RulesetMonitor.Commit> commit = monitor.next(Duration.ofMinutes(10));
+                commit.ifPresent(c -> watcher.offer(new WatchSignal.Commit(c, System.nanoTime())));
+            }
+        }, "bridgewall-ruleset-monitor");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** The full policy once, as `apply` does it and says it; Docker not answering yet is not fatal here. */

@@ -2,6 +2,7 @@ package io.bridgewall.cli;
 
 import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.kernel.RulesetMonitor;
 import java.util.List;
 
 /** What the watch loop reacts to; each knows when it arrived ({@link System#nanoTime()}). */
@@ -27,16 +28,8 @@ sealed interface WatchSignal {
     record Lost(String reason, long receivedNanos) implements WatchSignal {
     }
 
-    /**
-     * The kernel committed a transaction (an nftables notification).
-     *
-     * @param whatChanged what the transaction did, in nft words
-     */
-    record Commit(int generation, int pid, String processName, boolean touchedOurTable, List<String> whatChanged,
-                  long receivedNanos) implements WatchSignal {
-        public Commit {
-            whatChanged = List.copyOf(whatChanged);
-        }
+    /** The kernel committed a transaction (an nftables notification), ours or someone else's. */
+    record Commit(RulesetMonitor.Commit commit, long receivedNanos) implements WatchSignal {
     }
 
     /** SIGTERM or SIGINT: stop, leaving the ruleset as it is. */

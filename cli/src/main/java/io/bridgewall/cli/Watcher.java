@@ -8,6 +8,7 @@ import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.KernelReader;
 import io.bridgewall.kernel.LiveTable;
+import io.bridgewall.kernel.RulesetMonitor;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.InvalidInputException;
@@ -151,7 +152,7 @@ final class Watcher {
         long started = burst.get(0).receivedNanos();
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
-        List<WatchSignal.Commit> foreign = new ArrayList<>();
+        List<RulesetMonitor.Commit> foreign = new ArrayList<>();
         boolean listed = false;
         for (WatchSignal signal : burst) {
             if (signal instanceof WatchSignal.Listed l) {
@@ -164,8 +165,12 @@ final class Watcher {
                 toInspect.put(e.event().actorId(), e.event());
             } else if (signal instanceof WatchSignal.Lost l) {
                 lost(l);
-            } else if (signal instanceof WatchSignal.Commit c && !ours(c) && c.touchedOurTable()) {
-                foreign.add(c);
+            } else if (signal instanceof WatchSignal.Commit c && !ours(c.commit())) {
+                if (c.commit().touchedOurTable()) {
+                    foreign.add(c.commit());
+                } else {
+                    table.othersCommittedElsewhere(c.commit().generation());
+                }
             }
         }
         for (DockerEvent event : toInspect.values()) {
@@ -305,14 +310,18 @@ final class Watcher {
     }
 
     /** A commit of ours: its generation is one our transactions produced, or its process is this one. */
-    private boolean ours(WatchSignal.Commit commit) {
+    private boolean ours(RulesetMonitor.Commit commit) {
+        if (commit.notificationsLost()) {
+            return false; // anything may have changed
+        }
         return table.produced(commit.generation()) || commit.pid() == pid
-                || Files.exists(Path.of("/proc/self/task/" + commit.pid())); // the kernel names the committing thread
+                || commit.pid() > 0 && Files.exists(Path.of("/proc/self/task/" + commit.pid())); // the kernel names the committing thread
     }
 
-    private void repaired(List<WatchSignal.Commit> foreign, RuleSet planned, LiveTable.Update update, double millis) {
-        WatchSignal.Commit last = foreign.get(foreign.size() - 1);
-        String by = last.processName().isEmpty() ? "pid " + last.pid() : last.processName() + " (pid " + last.pid() + ")";
+    private void repaired(List<RulesetMonitor.Commit> foreign, RuleSet planned, LiveTable.Update update, double millis) {
+        RulesetMonitor.Commit last = foreign.get(foreign.size() - 1);
+        String by = last.notificationsLost() ? "someone (the kernel dropped its notifications)"
+                : last.processName().isEmpty() ? "pid " + last.pid() : last.processName() + " (pid " + last.pid() + ")";
         String changes = foreign.stream().flatMap(c -> c.whatChanged().stream()).limit(NAMED).collect(Collectors.joining("; "));
         long more = foreign.stream().mapToLong(c -> c.whatChanged().size()).sum() - NAMED;
         if (more > 0) {

@@ -61,6 +61,15 @@ public final class LiveTable implements AutoCloseable {
         return applyFromKernel(planned);
     }
 
+    /**
+     * Someone else committed {@code generation} without touching our table (its notifications
+     * say so): if it directly follows what we remember, memory stays exact at the new generation.
+     */
+    public void othersCommittedElsewhere(int generation) {
+        known.filter(k -> next(k.generation()) == generation)
+                .ifPresent(k -> known = Optional.of(new Known(generation, k.ruleSet())));
+    }
+
     /** Next time, read the kernel instead of trusting memory (someone may have changed our table). */
     public void forget() {
         known = Optional.empty();
