@@ -32,6 +32,10 @@ sealed interface WatchSignal {
     record Commit(RulesetMonitor.Commit commit, long receivedNanos) implements WatchSignal {
     }
 
+    /** Time to try again a transaction that failed (the kernel refused it, or the interfaces could not be read). */
+    record Retry(long receivedNanos) implements WatchSignal {
+    }
+
     /** SIGTERM or SIGINT: stop, leaving the ruleset as it is. */
     record Stop(long receivedNanos) implements WatchSignal {
     }

@@ -37,21 +37,27 @@ import java.util.stream.Collectors;
  * regained connections, and the kernel's commit notifications arrive on one queue; each burst
  * of them becomes at most one transaction on the one long-lived {@link LiveTable}.
  *
- * <p>Coalescing: a signal that comes after a quiet spell is handled at once (a lone
- * `docker network create` costs no waiting). A signal that comes within {@link #QUIET} of the
- * one before belongs to a burst (compose up/down, a script): then the loop gathers until
- * {@link #QUIET} passes without a new one, or {@link #MAX_GATHER} after the burst's first,
- * whichever is sooner, and makes one transaction of it all.
+ * <p>Coalescing: a change that comes after a quiet spell ({@link #BURST_MEMORY} without one) is
+ * applied at once: a lone `docker network create` costs no waiting. A change that comes sooner
+ * belongs to a burst (compose up/down, a script, parallel creates): its transaction gathers
+ * everything that arrives in the {@link #GATHER} after it, so a sustained burst costs at most
+ * two transactions a second whatever its rate.
  */
 final class Watcher {
     /**
-     * Longer than the gaps inside a burst: dockerd carries out network operations one after
-     * another, and under 8 parallel `docker network rm` its destroy events came 36 ms apart
-     * (median; 83 ms p90; creates 3 ms median) on the test machine. A lone event never waits for it.
+     * Longer than the gaps between a burst's events: dockerd carries out network operations one
+     * after another, and under 8 parallel `docker network rm` on the 2-core test machine its
+     * destroy events came 36 ms apart (median) when idle and 100 to 300 ms apart when loaded.
      */
-    static final Duration QUIET = Duration.ofMillis(100);
-    /** No change waits longer than this for a burst to end: a steady stream of events still gets applied. */
-    static final Duration MAX_GATHER = Duration.ofMillis(250);
+    static final Duration BURST_MEMORY = Duration.ofSeconds(1);
+    /**
+     * How long a burst's transaction gathers: bounds the delay of a change inside a burst, and
+     * the transaction rate of a burst (2 a second).
+     */
+    static final Duration GATHER = Duration.ofMillis(500);
+    /** A failed transaction is tried again after this, doubling up to {@link #MAX_RETRY}. */
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    static final Duration MAX_RETRY = Duration.ofSeconds(5);
     /** Networks named in one log line; the rest are counted. */
     private static final int NAMED = 3;
 
@@ -71,6 +77,8 @@ final class Watcher {
     private boolean dockerReachable = true;
     private long dockerLostAt;
     private long lastEventArrival = Long.MIN_VALUE;
+    private long retryAt = Long.MIN_VALUE;
+    private long retryDelayMillis = FIRST_RETRY.toMillis();
     private volatile boolean stopped;
 
     Watcher(LiveTable table, PolicyOptions options, Optional<String> netns, PrintWriter log) {
@@ -110,12 +118,12 @@ final class Watcher {
     /** Runs until {@link #stop}; the ruleset stays as the last transaction left it. */
     void run() throws InterruptedException {
         while (!stopped) {
-            WatchSignal first = queue.take();
+            WatchSignal first = nextSignal();
             List<WatchSignal> burst = new ArrayList<>();
             burst.add(first);
-            // Only Docker's events make bursts; the kernel's echo of our own commit does not.
-            boolean inBurst = first instanceof WatchSignal.Event && lastEventArrival != Long.MIN_VALUE
-                    && first.receivedNanos() - lastEventArrival < QUIET.toNanos();
+            // Only events that change the policy make bursts; container events and the kernel's echo of our commits do not.
+            boolean inBurst = changesPolicy(first) && lastEventArrival != Long.MIN_VALUE
+                    && first.receivedNanos() - lastEventArrival < BURST_MEMORY.toNanos();
             if (inBurst) {
                 gather(burst, first.receivedNanos());
             } else {
@@ -124,21 +132,24 @@ final class Watcher {
             if (burst.stream().anyMatch(s -> s instanceof WatchSignal.Stop)) {
                 return;
             }
-            burst.stream().filter(s -> s instanceof WatchSignal.Event).mapToLong(WatchSignal::receivedNanos).max()
+            burst.stream().filter(Watcher::changesPolicy).mapToLong(WatchSignal::receivedNanos).max()
                     .ifPresent(last -> lastEventArrival = last);
             handle(burst);
         }
     }
 
+    /** The next signal; a due retry when nothing else comes first. */
+    private WatchSignal nextSignal() throws InterruptedException {
+        if (retryAt == Long.MIN_VALUE) {
+            return queue.take();
+        }
+        WatchSignal next = queue.poll(Math.max(0, retryAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return next != null ? next : new WatchSignal.Retry(System.nanoTime());
+    }
+
     private void gather(List<WatchSignal> burst, long firstArrival) throws InterruptedException {
-        long maxEnd = firstArrival + MAX_GATHER.toNanos();
-        long quietEnd = firstArrival + QUIET.toNanos();
-        while (true) {
-            long wait = Math.min(quietEnd, maxEnd) - System.nanoTime();
-            if (wait <= 0) {
-                queue.drainTo(burst);
-                return;
-            }
+        long end = firstArrival + GATHER.toNanos();
+        for (long wait = end - System.nanoTime(); wait > 0; wait = end - System.nanoTime()) {
             WatchSignal next = queue.poll(wait, TimeUnit.NANOSECONDS);
             if (next == null) {
                 return;
@@ -147,14 +158,36 @@ final class Watcher {
             if (next instanceof WatchSignal.Stop) {
                 return;
             }
-            if (next instanceof WatchSignal.Event) {
-                quietEnd = next.receivedNanos() + QUIET.toNanos();
-            }
         }
+        queue.drainTo(burst);
+    }
+
+    private static boolean changesPolicy(WatchSignal signal) {
+        return signal instanceof WatchSignal.Event e && concernsPolicy(e.event());
     }
 
     private void handle(List<WatchSignal> burst) {
-        long started = burst.get(0).receivedNanos();
+        // Timed from the first signal that asked for work (not from a container event before it).
+        long started = burst.stream().filter(s -> !(s instanceof WatchSignal.Event e) || concernsPolicy(e.event()))
+                .mapToLong(WatchSignal::receivedNanos).min().orElse(burst.get(0).receivedNanos());
+        boolean retry = retryAt != Long.MIN_VALUE;
+        try {
+            if (transaction(burst, started, retry)) {
+                retryAt = Long.MIN_VALUE;
+                retryDelayMillis = FIRST_RETRY.toMillis();
+            }
+        } catch (RuntimeException e) {
+            // Never die of one failed burst: Docker's state is remembered, so a later try gets it all.
+            table.forget();
+            say("not applied: " + ErrorReporter.describe(e) + "; the policy in place stays; trying again in "
+                    + retryDelayMillis + " ms");
+            retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryDelayMillis);
+            retryDelayMillis = Math.min(retryDelayMillis * 2, MAX_RETRY.toMillis());
+        }
+    }
+
+    /** One transaction for the burst if it asks for one; true when the kernel holds the policy afterwards. */
+    private boolean transaction(List<WatchSignal> burst, long started, boolean retry) {
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
         List<RulesetMonitor.Commit> foreign = new ArrayList<>();
@@ -185,8 +218,11 @@ final class Watcher {
             // Our memory of the table is no longer the kernel's: read it back and repair.
             table.forget();
         }
+        if (what.isEmpty() && foreign.isEmpty() && !retry) {
+            return true;
+        }
         if (what.isEmpty() && foreign.isEmpty()) {
-            return;
+            what.add("trying again");
         }
         String subject = subject(what, listed);
         RuleSet planned;
@@ -194,17 +230,11 @@ final class Watcher {
             Policy policy = options.policy(List.copyOf(networks.values()), netns);
             planned = Planner.plan(policy);
         } catch (InvalidInputException e) {
+            // Docker's answer is what is wrong: nothing to retry until it changes.
             say(subject + ": not applied, the policy in place stays: " + e.getMessage());
-            return;
+            return true;
         }
-        LiveTable.Update update;
-        try {
-            update = table.apply(planned);
-        } catch (KernelException e) {
-            table.forget();
-            say(subject + ": not applied, the kernel refused: " + e.getMessage());
-            return;
-        }
+        LiveTable.Update update = table.apply(planned);
         double millis = (System.nanoTime() - started) / 1e6;
         if (!foreign.isEmpty()) {
             repaired(foreign, planned, update, millis);
@@ -212,6 +242,7 @@ final class Watcher {
         if (!what.isEmpty()) {
             say(subject + ": " + outcome(update) + String.format(Locale.ROOT, ", %.1f ms", millis));
         }
+        return true;
     }
 
     /** Network create and destroy change the policy; connect/disconnect and containers do not (yet). */
