@@ -188,6 +188,7 @@ final class Watcher {
 
     /** One transaction for the burst if it asks for one; true when the kernel holds the policy afterwards. */
     private boolean transaction(List<WatchSignal> burst, long started, boolean retry) {
+        Phases phases = new Phases();
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
         List<RulesetMonitor.Commit> foreign = new ArrayList<>();
@@ -214,6 +215,7 @@ final class Watcher {
         for (DockerEvent event : toInspect.values()) {
             inspect(event).ifPresent(what::add);
         }
+        phases.mark("inspect");
         if (!foreign.isEmpty()) {
             // Our memory of the table is no longer the kernel's: read it back and repair.
             table.forget();
@@ -228,19 +230,22 @@ final class Watcher {
         RuleSet planned;
         try {
             Policy policy = options.policy(List.copyOf(networks.values()), netns);
+            phases.mark("policy");
             planned = Planner.plan(policy);
+            phases.mark("plan");
         } catch (InvalidInputException e) {
             // Docker's answer is what is wrong: nothing to retry until it changes.
             say(subject + ": not applied, the policy in place stays: " + e.getMessage());
             return true;
         }
         LiveTable.Update update = table.apply(planned);
+        phases.mark("kernel");
         double millis = (System.nanoTime() - started) / 1e6;
         if (!foreign.isEmpty()) {
             repaired(foreign, planned, update, millis);
         }
         if (!what.isEmpty()) {
-            say(subject + ": " + outcome(update) + String.format(Locale.ROOT, ", %.1f ms", millis));
+            say(subject + ": " + outcome(update) + String.format(Locale.ROOT, ", %.1f ms", millis) + phases);
         }
         return true;
     }
@@ -413,6 +418,27 @@ final class Watcher {
         String name = event.attribute("name");
         String shortId = event.actorId().substring(0, Math.min(12, event.actorId().length()));
         return name.isEmpty() ? shortId : name + " (id " + shortId + ")";
+    }
+
+    /** With BRIDGEWALL_TIMING set, where a transaction's time went, appended to its log line. */
+    private static final class Phases {
+        private static final boolean ENABLED = System.getenv("BRIDGEWALL_TIMING") != null;
+        private final StringBuilder text = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String phase) {
+            if (ENABLED) {
+                long now = System.nanoTime();
+                text.append(text.length() == 0 ? " [" : ", ").append(phase)
+                        .append(String.format(Locale.ROOT, " %.2f ms", (now - last) / 1e6));
+                last = now;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return text.length() == 0 ? "" : text + "]";
+        }
     }
 
     private void closeInspector() {

@@ -51,6 +51,9 @@ public final class WatchProcess implements AutoCloseable {
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("BRIDGEWALL_RUN_DIR", runDir.toString());
+        if (System.getProperty("watch.timing") != null) {
+            builder.environment().put("BRIDGEWALL_TIMING", "1");
+        }
         try {
             return new WatchProcess(builder.start());
         } catch (IOException e) {
