@@ -4,7 +4,6 @@ import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
 import io.bridgewall.nftnl.Batch;
-import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlChain;
 import io.bridgewall.nftnl.NftnlRule;
 import io.bridgewall.nftnl.NftnlSet;
@@ -42,7 +41,9 @@ public final class Applier {
 
     /** How an apply changed the kernel. */
     public enum Kind {
-        /** The table was created or recreated whole. */
+        /** The table was not there and was created. */
+        INSTALLED,
+        /** The table held something bridgewall cannot update in place, and was recreated whole. */
         REPLACED,
         /** The table was kept; only differing elements, rules or policies changed. */
         UPDATED,
@@ -55,16 +56,33 @@ public final class Applier {
      *
      * @param attempts          1, or more when someone else committed while we computed the change
      * @param generationBefore  the ruleset generation the change was computed from
+     * @param differences       what the kernel held that differed from the plan, in words (empty
+     *                          when unchanged; why the table was replaced, when it was)
      */
-    public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore) {
+    public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore,
+                              List<String> differences) {
+        public Transaction {
+            differences = List.copyOf(differences);
+        }
+
+        /** The generation this apply left: its commit's, or the one it found the plan already in force at. */
+        public int generationOfOurs() {
+            if (kind == Kind.UNCHANGED) {
+                return generationBefore;
+            }
+            // A commit moves the generation by exactly one (the kernel skips 0 when it wraps).
+            int next = generationBefore + 1;
+            return next == 0 ? 1 : next;
+        }
     }
 
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
         for (int attempt = 1; ; attempt++) {
-            int generation = NftRequests.generation(socket);
-            TableDiff.Result diff = TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()), planned);
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            int generation = readBack.generation();
+            TableDiff.Result diff = TableDiff.between(readBack.table(), planned);
             if (diff.unchanged()) {
-                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation);
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, List.of());
             }
             Batch batch = new Batch(socket, sizeHint(planned), OptionalInt.of(generation));
             Target target = new Target(batch, planned.table(), planned.family());
@@ -75,8 +93,10 @@ public final class Applier {
             }
             try {
                 batch.commit();
-                return new Transaction(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED,
-                        batch.messageCount(), batch.byteLength(), attempt, generation);
+                Kind kind = !diff.replaceWholeTable() ? Kind.UPDATED
+                        : readBack.table().isPresent() ? Kind.REPLACED : Kind.INSTALLED;
+                return new Transaction(kind,
+                        batch.messageCount(), batch.byteLength(), attempt, generation, diff.differences());
             } catch (KernelException e) {
                 if (e.errno() != Netlink.ERESTART || attempt == ATTEMPTS) {
                     throw e;

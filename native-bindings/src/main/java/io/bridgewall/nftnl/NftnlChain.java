@@ -84,6 +84,19 @@ public final class NftnlChain extends NativeObject {
                 : OptionalInt.empty();
     }
 
+    /** The device of a netdev-style base chain (ingress), or "". */
+    public String device() {
+        return NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_DEV)
+                ? NFTNL.nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_DEV)
+                : NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_DEVICES) ? "(several devices)" : "";
+    }
+
+    /** NFT_CHAIN_* flags (hw offload, binding); 0 when none. */
+    public int flags() {
+        return NFTNL.nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_FLAGS)
+                ? NFTNL.nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_FLAGS) : 0;
+    }
+
     @Override
     void free(Pointer pointer) {
         NFTNL.nftnl_chain_free(pointer);

@@ -42,6 +42,12 @@ public final class NftnlTable extends NativeObject {
         return NFTNL.nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FAMILY);
     }
 
+    /** NFT_TABLE_F_* (dormant, owner, persist); 0 when the kernel sent none. */
+    public int flags() {
+        return NFTNL.nftnl_table_is_set(pointer(), NftnlAttr.TABLE_FLAGS)
+                ? NFTNL.nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FLAGS) : 0;
+    }
+
     @Override
     void free(Pointer pointer) {
         NFTNL.nftnl_table_free(pointer);

@@ -1,0 +1,60 @@
+package io.bridgewall.nftnl;
+
+import io.bridgewall.nativelib.LibNftnl;
+import io.bridgewall.nativelib.NativeLibraries;
+import io.bridgewall.nativelib.NftnlAttr;
+import io.bridgewall.netlink.NetlinkMessage;
+import jnr.ffi.Pointer;
+
+/** Owner of a libnftnl stateful object (named counter, quota, limit, ...): read back only. */
+public final class NftnlObject extends NativeObject {
+    private static final LibNftnl NFTNL = NativeLibraries.nftnl();
+
+    private NftnlObject(Pointer pointer) {
+        super(pointer, "a stateful object");
+    }
+
+    /** A request for the objects of one table (used for dumps). */
+    public static NftnlObject filterByTable(String table, int family) {
+        NftnlObject object = new NftnlObject(NFTNL.nftnl_obj_alloc());
+        NFTNL.nftnl_obj_set_str(object.pointer(), NftnlAttr.OBJ_TABLE, table);
+        NFTNL.nftnl_obj_set_u32(object.pointer(), NftnlAttr.OBJ_FAMILY, family);
+        return object;
+    }
+
+    public static NftnlObject parse(NetlinkMessage message) {
+        NftnlObject object = new NftnlObject(NFTNL.nftnl_obj_alloc());
+        if (NFTNL.nftnl_obj_nlmsg_parse(message.header(), object.pointer()) < 0) {
+            object.close();
+            throw new IllegalStateException("kernel sent a stateful object libnftnl cannot parse");
+        }
+        return object;
+    }
+
+    public void buildPayload(Pointer header) {
+        NFTNL.nftnl_obj_nlmsg_build_payload(header, pointer());
+    }
+
+    public String table() {
+        return NFTNL.nftnl_obj_get_str(pointer(), NftnlAttr.OBJ_TABLE);
+    }
+
+    public String name() {
+        return NFTNL.nftnl_obj_get_str(pointer(), NftnlAttr.OBJ_NAME);
+    }
+
+    /** NFT_OBJECT_*: 1 counter, 2 quota, 3 ct helper, 4 limit, ... */
+    public int type() {
+        return NFTNL.nftnl_obj_get_u32(pointer(), NftnlAttr.OBJ_TYPE);
+    }
+
+    /** The object as libnftnl prints it (`nft --debug=netlink` style), with its state. */
+    public String describe() {
+        return NftnlData.text((buffer, size) -> NFTNL.nftnl_obj_snprintf(buffer, size, pointer(), NftnlAttr.OUTPUT_DEFAULT, 0));
+    }
+
+    @Override
+    void free(Pointer pointer) {
+        NFTNL.nftnl_obj_free(pointer);
+    }
+}
