@@ -73,7 +73,8 @@ final class ExprCodec {
             case "masq" -> present == 0 ? new Expr.Masquerade() : null;
             default -> null;
         };
-        return expr != null ? expr : new Expr.Unknown(name, view.describe());
+        // libnftnl prints an expression's attributes without its name (`nft --debug=netlink` adds it).
+        return expr != null ? expr : new Expr.Unknown(name, (name + " " + view.describe()).strip());
     }
 
     /** Whether the attributes present are among the given ones (each bit an attribute id). */

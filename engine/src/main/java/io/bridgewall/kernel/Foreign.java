@@ -62,8 +62,10 @@ public sealed interface Foreign {
                 type += " : " + Words.objectType(set.objectType().getAsInt());
             }
             lines.add("\t" + type);
-            if (set.flags() != 0) {
-                lines.add("\tflags " + Words.setFlags(set.flags()));
+            // nft writes a map's own flags (map, object) as the word "map", not as flags.
+            int flags = set.flags() & ~(0x8 | 0x40);
+            if (flags != 0) {
+                lines.add("\tflags " + Words.setFlags(flags));
             }
             set.timeoutMs().ifPresent(ms -> lines.add("\ttimeout " + Words.duration(ms)));
             set.gcIntervalMs().ifPresent(ms -> lines.add("\tgc-interval " + Words.duration(ms)));
@@ -102,8 +104,8 @@ public sealed interface Foreign {
                         + " priority " + chain.priority() + "; policy "
                         + (chain.policy().isPresent() ? NftSyntax.verdictText(chain.policy().getAsInt(), "") : "accept") + ";");
             }
-            if (chain.flags() != 0) {
-                lines.add("\tflags " + Words.flags(chain.flags(), Map.of(0x1, "offload", 0x2, "binding")));
+            if (chain.flagsBeyondBase() != 0) {
+                lines.add("\tflags " + Words.chainFlags(chain.flagsBeyondBase()));
             }
             rules.forEach(rule -> lines.add("\t" + NftSyntax.listedRuleText(rule)));
             lines.add("}");
@@ -163,6 +165,10 @@ public sealed interface Foreign {
                 }
             }
             return String.join(",", out);
+        }
+
+        static String chainFlags(int flags) {
+            return flags(flags, Map.of(0x1, "base", 0x2, "offload", 0x4, "binding"));
         }
 
         static String setFlags(int flags) {

@@ -54,10 +54,18 @@ public record TableDump(String table, Family family, int flags, List<SetDump> se
      *
      * @param policy NF_DROP 0 / NF_ACCEPT 1, empty for a regular chain
      * @param device the device of an ingress chain, or ""
-     * @param flags  NFT_CHAIN_* (hw offload, binding)
+     * @param flags  NFT_CHAIN_* (base 0x1, which the kernel sets on every base chain; hw offload, binding)
      */
     public record ChainDump(String name, boolean base, String type, int hook, int priority, OptionalInt policy,
                             String device, int flags) {
+        /** NFT_CHAIN_BASE: says only that it is a base chain. */
+        public static final int FLAG_BASE = 0x1;
+
+        /** Flags that change what the chain does: hardware offload, binding. */
+        public int flagsBeyondBase() {
+            return flags & ~FLAG_BASE;
+        }
+
         public static ChainDump regular(String name) {
             return new ChainDump(name, false, "", 0, 0, OptionalInt.empty(), "", 0);
         }

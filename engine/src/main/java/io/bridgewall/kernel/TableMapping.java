@@ -116,7 +116,7 @@ final class TableMapping {
 
     private static Optional<Chain> asOurs(TableDump.ChainDump chain, List<Rule> rules) {
         if (!Planner.CHAIN_NAMES.contains(chain.name()) || !chain.base() || chain.policy().isEmpty()
-                || !chain.device().isEmpty() || chain.flags() != 0) {
+                || !chain.device().isEmpty() || chain.flagsBeyondBase() != 0) {
             return Optional.empty();
         }
         Optional<Chain.ChainType> type = Arrays.stream(Chain.ChainType.values())
@@ -141,8 +141,8 @@ final class TableMapping {
         if (!chain.device().isEmpty()) {
             return "bound to device " + Foreign.Words.printable(chain.device());
         }
-        if (chain.flags() != 0) {
-            return "chain flags " + chain.flags();
+        if (chain.flagsBeyondBase() != 0) {
+            return "chain flags " + Foreign.Words.chainFlags(chain.flagsBeyondBase());
         }
         return "type " + Foreign.Words.printable(chain.type()) + " hook " + Foreign.Words.hook(chain.hook())
                 + " is not a kind bridgewall makes";

@@ -43,7 +43,7 @@ final class KernelDumps {
 
     static TableDump.ChainDump chainDump(Chain chain) {
         return new TableDump.ChainDump(chain.name(), true, chain.type().nftName(), chain.hook().number(), chain.priority(),
-                OptionalInt.of(chain.policy().verdict()), "", 0);
+                OptionalInt.of(chain.policy().verdict()), "", TableDump.ChainDump.FLAG_BASE);
     }
 
     /** The same dump with one set changed. */

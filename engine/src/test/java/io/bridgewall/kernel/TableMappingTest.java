@@ -66,7 +66,7 @@ class TableMappingTest {
         assertThat(diff(vmap).differences()).singleElement().asString()
                 .contains("map blocked_v4").contains("a map to verdict");
         assertThat(InstalledListing.of(TableMapping.map(vmap)))
-                .contains("\tmap blocked_v4 {\n\t\ttype ipv4_addr : verdict\n\t\tflags interval,map\n")
+                .contains("\tmap blocked_v4 {\n\t\ttype ipv4_addr : verdict\n\t\tflags interval\n")
                 .contains("10.0.0.0/8 : accept");
     }
 

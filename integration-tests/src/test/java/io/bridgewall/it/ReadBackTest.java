@@ -1,0 +1,211 @@
+package io.bridgewall.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bridgewall.it.support.Bridgewall;
+import io.bridgewall.it.support.Netns;
+import io.bridgewall.it.support.NftRuleset;
+import io.bridgewall.it.support.Root;
+import io.bridgewall.it.support.Shell;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "verified" means the kernel enforces the plan: each test tampers with an applied table the
+ * way someone with nft could (the reproductions of issue 8), then checks that `apply` neither
+ * says "unchanged … verified" nor fails forever, but replaces or repairs the table and says
+ * what was wrong, that `show` marks what bridgewall did not make, and, with nft's own listing,
+ * that the kernel ends up holding the plan.
+ */
+class ReadBackTest {
+    private static final List<String> POLICY = List.of("--no-docker", "--bridge", "docker0=10.213.0.0/24");
+    private Netns netns;
+
+    @BeforeEach
+    void createNamespace() {
+        Root.require();
+        netns = Netns.create("readback");
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private Shell.Result apply(List<String> policy) {
+        List<String> args = new ArrayList<>(List.of("apply", "--netns", netns.name()));
+        args.addAll(policy);
+        return Bridgewall.run(List.of(), args);
+    }
+
+    private Shell.Result apply() {
+        return apply(POLICY);
+    }
+
+    private Shell.Result show() {
+        return Bridgewall.run("show", "--netns", netns.name());
+    }
+
+    private void nft(String script) {
+        Shell.run(Shell.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", netns.name(), "nft", "-f", "-")).orThrow();
+    }
+
+    private String table() {
+        return netns.exec("nft", "list", "table", "inet", "bridgewall").orThrow().stdout();
+    }
+
+    /** Reloads our table from nft's own listing with one edit, in one transaction: everything else stays as it was. */
+    private void tamper(UnaryOperator<String> edit) {
+        String listing = table();
+        String edited = edit.apply(listing);
+        assertThat(edited).as("the edit applies to the listing").isNotEqualTo(listing);
+        nft("delete table inet bridgewall\n" + edited);
+    }
+
+    private static UnaryOperator<String> replacing(String from, String to) {
+        return listing -> listing.replace(from, to);
+    }
+
+    /** A repaired table: apply says what was wrong, verifies, and the next apply has nothing to do. */
+    private void assertRepairedBy(Shell.Result repaired, String kind, String wasWrong) {
+        assertThat(repaired.exitCode()).as(repaired.stdout() + repaired.stderr()).isZero();
+        assertThat(repaired.stdout()).startsWith(kind + " table inet bridgewall")
+                .contains("  was: " + wasWrong)
+                .contains("verified: the kernel holds exactly the planned table");
+        Shell.Result again = apply();
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).startsWith("unchanged:").contains("verified:");
+    }
+
+    @Test
+    void aDormantTableIsNotVerifiedAndTheNextApplyWakesIt() {
+        assertThat(apply().exitCode()).isZero();
+        String asApplied = table();
+        netns.exec("nft", "add", "table", "inet", "bridgewall", "{ flags dormant; }").orThrow();
+        assertThat(table()).contains("flags dormant");
+
+        Shell.Result shown = show();
+        assertThat(shown.stdout()).contains("\t# not made by bridgewall: table flags dormant").contains("\tflags dormant\n");
+
+        Shell.Result repaired = apply();
+        assertRepairedBy(repaired, "replaced", "not made by bridgewall: table flags dormant");
+        assertThat(table()).doesNotContain("dormant").isEqualTo(asApplied);
+    }
+
+    @Test
+    void aSetTurnedIntoAVerdictMapIsReplacedByTheSet() {
+        assertThat(apply().exitCode()).isZero();
+        tamper(listing -> listing.replaceFirst(
+                "set blocked_v4 \\{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \\{ ([^}]*) \\}",
+                "map blocked_v4 {\n\t\ttype ipv4_addr : verdict\n\t\tflags interval\n\t\telements = { "
+                        + "10.0.0.0/8 : accept, 100.64.0.0/10 : accept, 169.254.0.0/16 : accept, 172.16.0.0/12 : accept, "
+                        + "192.168.0.0/16 : accept }"));
+        assertThat(table()).contains("map blocked_v4").contains("10.0.0.0/8 : accept");
+
+        assertThat(show().stdout()).contains("# not made by bridgewall: map blocked_v4: a map to verdict")
+                .contains("\tmap blocked_v4 {\n\t\ttype ipv4_addr : verdict\n\t\tflags interval\n")
+                .contains("10.0.0.0/8 : accept");
+
+        assertRepairedBy(apply(), "replaced", "not made by bridgewall: map blocked_v4: a map to verdict");
+        assertThat(table()).doesNotContain("map blocked_v4").doesNotContain(": accept");
+        assertThat(NftRuleset.of(netns).set("bridgewall", "blocked_v4").orElseThrow().path("type").asText())
+                .isEqualTo("ipv4_addr");
+    }
+
+    @Test
+    void aSetWhoseElementsTimeOutIsReplaced() {
+        assertThat(apply().exitCode()).isZero();
+        tamper(replacing("set blocked_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n",
+                "set blocked_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval,timeout\n\t\ttimeout 20s\n"));
+        assertThat(table()).contains("timeout 20s").contains("expires");
+
+        assertThat(show().stdout()).contains("# not made by bridgewall: set blocked_v4: flags interval,timeout")
+                .contains("\t\ttimeout 20s\n");
+        assertRepairedBy(apply(), "replaced", "not made by bridgewall: set blocked_v4: flags interval,timeout");
+        assertThat(table()).doesNotContain("timeout").doesNotContain("expires");
+    }
+
+    @Test
+    void constantOrSizeLimitedSetsDoNotMakeApplyFailForever() {
+        List<String> twoBridges = List.of("--no-docker", "--bridge", "docker0=10.213.0.0/24", "--bridge", "br-new=10.214.0.0/24");
+        for (String tampering : List.of("\t\tflags constant\n", "\t\tsize 1\n")) {
+            assertThat(apply().exitCode()).isZero();
+            tamper(replacing("set bridges {\n\t\ttype ifname\n", "set bridges {\n\t\ttype ifname\n" + tampering));
+
+            Shell.Result grown = apply(twoBridges);
+            assertThat(grown.exitCode()).as(tampering + grown.stdout() + grown.stderr()).isZero();
+            assertThat(grown.stdout()).startsWith("replaced table inet bridgewall")
+                    .contains("  was: not made by bridgewall: set bridges: " + (tampering.contains("constant")
+                            ? "flags constant" : "size limited to 1 elements"))
+                    .contains("verified:");
+            assertThat(NftRuleset.of(netns).elements("bridgewall", "bridges")).containsExactlyInAnyOrder("docker0", "br-new");
+            assertThat(table()).doesNotContain("constant").doesNotContain("size 1");
+        }
+    }
+
+    @Test
+    void aMasqueradeWithFlagsIsNotOursAndIsRewrittenInPlace() {
+        assertThat(apply().exitCode()).isZero();
+        tamper(replacing("ip saddr @masquerade_nets_v4 masquerade", "ip saddr @masquerade_nets_v4 masquerade random"));
+        assertThat(table()).contains("masquerade random");
+
+        assertThat(show().stdout()).contains("# not made by bridgewall: [ meta load oifname => reg 1 ]")
+                .contains("[ masq flags 0x4 ]");
+        assertRepairedBy(apply(), "updated", "chain postrouting rule 1 is `# not made by bridgewall:");
+        assertThat(table()).doesNotContain("random");
+    }
+
+    @Test
+    void foreignChainsMapsAndStatefulObjectsAreShownAndRemoved() {
+        assertThat(apply().exitCode()).isZero();
+        nft("""
+                table inet bridgewall {
+                    counter c1 { }
+                    quota q1 { over 100 mbytes }
+                    map extra { type ipv4_addr : verdict; elements = { 192.168.0.1 : accept } }
+                    chain helper { }
+                    chain sneaky {
+                        type filter hook forward priority -10; policy accept;
+                        ip daddr vmap @extra
+                        jump helper
+                    }
+                }
+                """);
+
+        String shown = show().stdout();
+        assertThat(shown)
+                .contains("# 5 thing(s) in this table were not made by bridgewall")
+                .contains("\t# not made by bridgewall: counter c1\n\tcounter c1 {\n")
+                .contains("\t# not made by bridgewall: quota q1\n\tquota q1 {\n")
+                .contains("\t# not made by bridgewall: map extra: bridgewall makes no map of this name\n"
+                        + "\tmap extra {\n\t\ttype ipv4_addr : verdict\n\t\telements = { 192.168.0.1 : accept }\n\t}\n")
+                .contains("\t# not made by bridgewall: chain helper: bridgewall makes no chain of this name\n\tchain helper {\n\t}\n")
+                .contains("\tchain sneaky {\n\t\ttype filter hook forward priority -10; policy accept;\n")
+                .contains("[ immediate reg 0 jump -> helper ]")
+                .doesNotContain("Immediate[").doesNotContain("Unknown[");
+
+        assertRepairedBy(apply(), "replaced", "not made by bridgewall: ");
+        assertThat(table()).doesNotContain("c1").doesNotContain("q1").doesNotContain("extra").doesNotContain("sneaky")
+                .doesNotContain("helper");
+    }
+
+    @Test
+    void applyingWithoutInputAndThenWithItVerifiesEveryTime() {
+        Shell.Result withoutInput = apply(List.of("--no-docker", "--no-input", "--bridge", "docker0=10.213.0.0/24"));
+        assertThat(withoutInput.exitCode()).as(withoutInput.stderr()).isZero();
+        for (int i = 0; i < 2; i++) {
+            Shell.Result withInput = apply();
+            assertThat(withInput.exitCode()).as(withInput.stdout() + withInput.stderr()).isZero();
+            assertThat(withInput.stdout()).startsWith(i == 0 ? "updated" : "unchanged").contains("verified:");
+        }
+        // the kernel lists chains in creation order: input, added last, comes last
+        assertThat(NftRuleset.of(netns).chains("bridgewall")).extracting(c -> c.path("name").asText())
+                .containsExactly("forward", "postrouting", "input");
+    }
+}
