@@ -99,6 +99,45 @@ class ReadBackTest {
     }
 
     @Test
+    void aDormantTableLetsAContainerReachTheLanUntilTheNextApply() {
+        try (Netns container = Netns.create("ctr"); Netns lan = Netns.create("lan")) {
+            // host: bridge docker0 10.213.0.1/24 with the container on it; LAN 192.168.77.0/24 on lan0
+            netns.exec("ip", "link", "add", "docker0", "type", "bridge").orThrow();
+            netns.exec("ip", "addr", "add", "10.213.0.1/24", "dev", "docker0").orThrow();
+            netns.exec("ip", "link", "set", "docker0", "up").orThrow();
+            netns.exec("ip", "link", "add", "veth-c", "type", "veth", "peer", "name", "eth0", "netns", container.name()).orThrow();
+            netns.exec("ip", "link", "set", "veth-c", "master", "docker0", "up").orThrow();
+            container.exec("ip", "addr", "add", "10.213.0.2/24", "dev", "eth0").orThrow();
+            container.exec("ip", "link", "set", "eth0", "up").orThrow();
+            container.exec("ip", "route", "add", "default", "via", "10.213.0.1").orThrow();
+            netns.exec("ip", "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns", lan.name()).orThrow();
+            netns.exec("ip", "addr", "add", "192.168.77.1/24", "dev", "lan0").orThrow();
+            netns.exec("ip", "link", "set", "lan0", "up").orThrow();
+            lan.exec("ip", "addr", "add", "192.168.77.2/24", "dev", "eth0").orThrow();
+            lan.exec("ip", "link", "set", "eth0", "up").orThrow();
+            lan.exec("ip", "route", "add", "10.213.0.0/24", "via", "192.168.77.1").orThrow();
+            netns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
+            assertThat(pingsLan(container)).as("no firewall yet").isTrue();
+
+            assertThat(apply().exitCode()).isZero();
+            assertThat(pingsLan(container)).as("bridgewall applied").isFalse();
+
+            netns.exec("nft", "add", "table", "inet", "bridgewall", "{ flags dormant; }").orThrow();
+            assertThat(pingsLan(container)).as("dormant: nothing filters").isTrue();
+
+            Shell.Result repaired = apply();
+            assertThat(repaired.exitCode()).as(repaired.stderr()).isZero();
+            assertThat(repaired.stdout()).doesNotContain("unchanged").contains("  was: not made by bridgewall: table flags dormant");
+            assertThat(pingsLan(container)).as("the next apply enforces the plan again").isFalse();
+        }
+    }
+
+    /** One bounded ICMP echo from the container to the LAN host. */
+    private static boolean pingsLan(Netns container) {
+        return container.exec("busybox", "ping", "-c", "1", "-W", "1", "192.168.77.2").exitCode() == 0;
+    }
+
+    @Test
     void aSetTurnedIntoAVerdictMapIsReplacedByTheSet() {
         assertThat(apply().exitCode()).isZero();
         tamper(listing -> listing.replaceFirst(
