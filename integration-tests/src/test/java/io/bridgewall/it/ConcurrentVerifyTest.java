@@ -118,7 +118,7 @@ class ConcurrentVerifyTest {
     }
 
     @Test
-    void inProcessVerificationsUnderARacingWriterAreVerifiedOrChangedByOthersNeverDiffers() throws Exception {
+    void inProcessVerificationsUnderARacingWriterAndRemoverAreVerifiedOrChangedByOthersNeverDiffers() throws Exception {
         RuleSet ours = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
         RuleSet theirs = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"),
                 Bridge.of("br-other", "10.95.0.0/24", "fd00:95::/64"))));
@@ -127,8 +127,12 @@ class ConcurrentVerifyTest {
         try {
             Future<?> writer = pool.submit(() -> {
                 try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
-                    for (int i = 0; i < 100; i++) {
-                        firewall.apply(i % 2 == 0 ? theirs : ours);
+                    for (int i = 0; i < 150; i++) {
+                        switch (i % 3) {
+                            case 0 -> firewall.apply(theirs);
+                            case 1 -> firewall.remove(Planner.TABLE, ours.family());
+                            default -> firewall.apply(ours);
+                        }
                     }
                 }
             });
