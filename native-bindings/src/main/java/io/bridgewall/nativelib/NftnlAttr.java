@@ -119,8 +119,12 @@ public final class NftnlAttr {
     public static final int CT_DREG = 1;
     public static final int CT_KEY = 2;
 
-    /** Highest attribute id an expression can have: checking ids 1..this for presence is safe. */
-    public static final int EXPR_MAX_ATTR = 31;
+    /**
+     * Above the highest attribute id of any libnftnl 1.2 expression (payload and tunnel reach
+     * about 10): ids 1..this are checked for presence, which is a bit test in libnftnl, never
+     * an assertion.
+     */
+    public static final int EXPR_MAX_ATTR = 20;
 
     /** nftnl_*_snprintf output type: the format `nft --debug=netlink` prints. */
     public static final int OUTPUT_DEFAULT = 0;
