@@ -22,7 +22,7 @@ public final class InstalledListing {
             if (target == tail) {
                 target.add("");
             }
-            target.add(MARK + Foreign.Words.printable(foreign.describe()));
+            target.add(MARK + NftWords.printable(foreign.describe()));
             target.addAll(foreign.nftLines());
         }
         return NftSyntax.listing(table.ours(), head, tail);

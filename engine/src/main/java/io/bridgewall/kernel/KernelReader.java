@@ -1,5 +1,6 @@
 package io.bridgewall.kernel;
 
+import io.bridgewall.nativelib.NftnlAttr;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
@@ -173,12 +174,24 @@ public final class KernelReader {
                     request::buildPayload, message -> {
                         try (NftnlObject object = NftnlObject.parse(message)) {
                             if (table.equals(object.table())) {
-                                objects.add(new TableDump.ObjectDump(object.type(), object.name(), object.describe()));
+                                objects.add(new TableDump.ObjectDump(object.type(), object.name(), state(object),
+                                        object.describe()));
                             }
                         }
                     });
         }
         return objects;
+    }
+
+    private static List<Long> state(NftnlObject object) {
+        return switch (object.type()) {
+            case TableDump.ObjectDump.COUNTER -> List.of(object.u64(NftnlAttr.OBJ_CTR_PKTS), object.u64(NftnlAttr.OBJ_CTR_BYTES));
+            case TableDump.ObjectDump.QUOTA -> List.of(object.u64(NftnlAttr.OBJ_QUOTA_BYTES),
+                    object.u64(NftnlAttr.OBJ_QUOTA_CONSUMED), object.u32(NftnlAttr.OBJ_QUOTA_FLAGS));
+            case TableDump.ObjectDump.LIMIT -> List.of(object.u64(NftnlAttr.OBJ_LIMIT_RATE), object.u64(NftnlAttr.OBJ_LIMIT_UNIT),
+                    object.u32(NftnlAttr.OBJ_LIMIT_BURST), object.u32(NftnlAttr.OBJ_LIMIT_TYPE), object.u32(NftnlAttr.OBJ_LIMIT_FLAGS));
+            default -> List.of();
+        };
     }
 
     private static List<TableDump.FlowtableDump> flowtables(NetlinkSocket socket, String table, Family family) {

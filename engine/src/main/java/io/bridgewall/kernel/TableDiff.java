@@ -77,7 +77,7 @@ final class TableDiff {
         Result {
             changes = List.copyOf(changes);
             // Names come from the kernel, where anyone may have put control characters.
-            differences = differences.stream().map(Foreign.Words::printable).toList();
+            differences = differences.stream().map(NftWords::printable).toList();
         }
 
         boolean unchanged() {

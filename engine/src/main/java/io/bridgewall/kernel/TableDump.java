@@ -81,10 +81,20 @@ public record TableDump(String table, Family family, int flags, List<SetDump> se
     /**
      * A named stateful object.
      *
-     * @param type NFT_OBJECT_*: 1 counter, 2 quota, 3 ct helper, 4 limit, ...
-     * @param text its state as libnftnl prints it
+     * @param type   NFT_OBJECT_*: 1 counter, 2 quota, 3 ct helper, 4 limit, ...
+     * @param values its state, for the types nft words are known for: a counter's packets and
+     *               bytes; a quota's bytes, consumed and flags; a limit's rate, unit, burst, type
+     *               and flags; empty for other types
+     * @param text   its state as libnftnl prints it
      */
-    public record ObjectDump(int type, String name, String text) {
+    public record ObjectDump(int type, String name, List<Long> values, String text) {
+        public static final int COUNTER = 1;
+        public static final int QUOTA = 2;
+        public static final int LIMIT = 4;
+
+        public ObjectDump {
+            values = List.copyOf(values);
+        }
     }
 
     public record FlowtableDump(String name, int hook, int priority, List<String> devices) {

@@ -68,25 +68,25 @@ final class TableMapping {
             return Optional.of("bridgewall makes no " + (set.isMap() ? "map" : "set") + " of this name");
         }
         if (set.dataType().isPresent()) {
-            return Optional.of("a map to " + Foreign.Words.dataType(set.dataType().getAsInt(), set.dataLength())
+            return Optional.of("a map to " + NftWords.dataType(set.dataType().getAsInt(), set.dataLength())
                     + ", bridgewall makes a plain set");
         }
         if (set.objectType().isPresent()) {
-            return Optional.of("a map to " + Foreign.Words.objectType(set.objectType().getAsInt())
+            return Optional.of("a map to " + NftWords.objectType(set.objectType().getAsInt())
                     + " objects, bridgewall makes a plain set");
         }
         Optional<SetType> type = SetType.byDatatype(set.keyType());
         if (type.isEmpty() || type.get().keyLength() != set.keyLength()) {
-            return Optional.of("key type " + Foreign.Words.keyType(set.keyType(), set.keyLength()));
+            return Optional.of("key type " + NftWords.keyType(set.keyType(), set.keyLength()));
         }
         if ((set.flags() & ~NamedSet.FLAG_INTERVAL) != 0) {
-            return Optional.of("flags " + Foreign.Words.setFlags(set.flags()));
+            return Optional.of("flags " + NftWords.setFlags(set.flags()));
         }
         if (set.timeoutMs().isPresent()) {
-            return Optional.of("element timeout " + Foreign.Words.duration(set.timeoutMs().getAsLong()));
+            return Optional.of("element timeout " + NftWords.duration(set.timeoutMs().getAsLong()));
         }
         if (set.gcIntervalMs().isPresent()) {
-            return Optional.of("gc-interval " + Foreign.Words.duration(set.gcIntervalMs().getAsInt()));
+            return Optional.of("gc-interval " + NftWords.duration(set.gcIntervalMs().getAsInt()));
         }
         if (set.size().isPresent()) {
             return Optional.of("size limited to " + set.size().getAsInt() + " elements");
@@ -102,6 +102,9 @@ final class TableMapping {
         }
         boolean interval = set.flags() == NamedSet.FLAG_INTERVAL;
         for (NftnlSet.Element element : set.elements()) {
+            if (NftWords.isCatchAll(element)) {
+                return Optional.of("a catch-all element (*): it matches every key");
+            }
             if (!element.isPlain()) {
                 return Optional.of("elements with data, timeouts or expressions");
             }
@@ -139,12 +142,12 @@ final class TableMapping {
             return "a regular chain, bridgewall's are base chains";
         }
         if (!chain.device().isEmpty()) {
-            return "bound to device " + Foreign.Words.printable(chain.device());
+            return "bound to device " + NftWords.printable(chain.device());
         }
         if (chain.flagsBeyondBase() != 0) {
-            return "chain flags " + Foreign.Words.chainFlags(chain.flagsBeyondBase());
+            return "chain flags " + NftWords.chainFlags(chain.flagsBeyondBase());
         }
-        return "type " + Foreign.Words.printable(chain.type()) + " hook " + Foreign.Words.hook(chain.hook())
+        return "type " + NftWords.printable(chain.type()) + " hook " + NftWords.hook(chain.hook())
                 + " is not a kind bridgewall makes";
     }
 }

@@ -58,7 +58,7 @@ class TableMappingTest {
     @Test
     void aVerdictMapInPlaceOfASetIsForeign() {
         TableDump vmap = KernelDumps.withSet(AS_INSTALLED, Planner.BLOCKED_V4, s -> attributes(s, s.flags() | 0x8,
-                OptionalInt.of(Foreign.Words.DATA_VERDICT), OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(),
+                OptionalInt.of(NftWords.DATA_VERDICT), OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(),
                 s.elements().stream().map(e -> e.isIntervalEnd() ? e : new NftnlSet.Element(e.key(), e.flags(),
                         OptionalInt.of(Expr.VERDICT_ACCEPT), "", new byte[0], 0, List.of())).toList()));
 
@@ -108,8 +108,8 @@ class TableMappingTest {
         List<TableDump.RuleDump> rules = new ArrayList<>(AS_INSTALLED.rules());
         rules.add(new TableDump.RuleDump("sneaky", List.of(new Expr.Immediate(Expr.VERDICT_ACCEPT)), ""));
         TableDump dump = new TableDump(AS_INSTALLED.table(), AS_INSTALLED.family(), 0, sets, chains, rules,
-                List.of(new TableDump.ObjectDump(1, "c1", "table bridgewall name c1 use 0 [ pkts 0 bytes 0 ]"),
-                        new TableDump.ObjectDump(2, "q1", "[ bytes 100 flags 1 ]")),
+                List.of(new TableDump.ObjectDump(1, "c1", List.of(3L, 180L), "table bridgewall name c1 use 0 [ pkts 3 bytes 180 ]"),
+                        new TableDump.ObjectDump(2, "q1", List.of(100L, 0L, 1L), "[ bytes 100 flags 1 ]")),
                 List.of(new TableDump.FlowtableDump("ft", 0, 0, List.of("veth0"))));
 
         InstalledTable installed = TableMapping.map(dump);
@@ -125,8 +125,23 @@ class TableMappingTest {
                 .contains("\t# not made by bridgewall: base chain sneaky: bridgewall makes no chain of this name\n"
                         + "\tchain sneaky {\n\t\ttype filter hook input priority -10; policy accept;\n\t\taccept\n\t}\n")
                 .contains("\tchain forward2 {\n\t\ttype filter hook ingress device \"eth0\" priority 0; policy accept;\n")
-                .contains("\tcounter c1 {\n\t\t# [ pkts 0 bytes 0 ]\n\t}\n")
+                .contains("\tcounter c1 {\n\t\tpackets 3 bytes 180\n\t}\n")
+                .contains("\tquota q1 {\n\t\tover 100 bytes used 0 bytes\n\t}\n")
                 .contains("\tflowtable ft {\n\t\thook ingress priority 0; devices = { veth0 };\n\t}\n");
+    }
+
+    @Test
+    void aCatchAllElementIsForeign() {
+        // `nft add element inet bridgewall bridges { * }`: every interface is then a bridge
+        TableDump dump = KernelDumps.withSet(AS_INSTALLED, Planner.BRIDGES, s -> {
+            List<NftnlSet.Element> elements = new ArrayList<>(s.elements());
+            elements.add(new NftnlSet.Element(new byte[0], NftWords.ELEMENT_CATCH_ALL));
+            return s.withElements(elements);
+        });
+
+        assertThat(diff(dump).differences()).containsExactly(
+                "not made by bridgewall: set bridges: a catch-all element (*): it matches every key");
+        assertThat(InstalledListing.of(TableMapping.map(dump))).contains("\tset bridges {\n\t\ttype ifname\n\t\telements = { *, ");
     }
 
     @Test

@@ -189,6 +189,18 @@ class ReadBackTest {
     }
 
     @Test
+    void aCatchAllElementInOurSetIsReplaced() {
+        assertThat(apply().exitCode()).isZero();
+        netns.exec("nft", "add", "element", "inet", "bridgewall", "bridges", "{ * }").orThrow();
+        assertThat(table()).contains("*");
+
+        assertThat(show().stdout()).contains("# not made by bridgewall: set bridges: a catch-all element (*)")
+                .contains("elements = { *, \"docker0\" }");
+        assertRepairedBy(apply(), "replaced", "not made by bridgewall: set bridges: a catch-all element (*)");
+        assertThat(NftRuleset.of(netns).elements("bridgewall", "bridges")).containsExactly("docker0");
+    }
+
+    @Test
     void aMasqueradeWithFlagsIsNotOursAndIsRewrittenInPlace() {
         assertThat(apply().exitCode()).isZero();
         tamper(replacing("ip saddr @masquerade_nets_v4 masquerade", "ip saddr @masquerade_nets_v4 masquerade random"));
@@ -207,6 +219,7 @@ class ReadBackTest {
                 table inet bridgewall {
                     counter c1 { }
                     quota q1 { over 100 mbytes }
+                    limit l1 { rate 10/second }
                     map extra { type ipv4_addr : verdict; elements = { 192.168.0.1 : accept } }
                     chain helper { }
                     chain sneaky {
@@ -219,9 +232,10 @@ class ReadBackTest {
 
         String shown = show().stdout();
         assertThat(shown)
-                .contains("# 5 thing(s) in this table were not made by bridgewall")
-                .contains("\t# not made by bridgewall: counter c1\n\tcounter c1 {\n")
-                .contains("\t# not made by bridgewall: quota q1\n\tquota q1 {\n")
+                .contains("# 6 thing(s) in this table were not made by bridgewall")
+                .contains("\t# not made by bridgewall: counter c1\n\tcounter c1 {\n\t\tpackets 0 bytes 0\n\t}\n")
+                .contains("\t# not made by bridgewall: quota q1\n\tquota q1 {\n\t\tover 104857600 bytes used 0 bytes\n\t}\n")
+                .contains("\t# not made by bridgewall: limit l1\n\tlimit l1 {\n\t\trate 10/second burst 5 packets\n\t}\n")
                 .contains("\t# not made by bridgewall: map extra: bridgewall makes no map of this name\n"
                         + "\tmap extra {\n\t\ttype ipv4_addr : verdict\n\t\telements = { 192.168.0.1 : accept }\n\t}\n")
                 .contains("\t# not made by bridgewall: chain helper: bridgewall makes no chain of this name\n\tchain helper {\n\t}\n")
@@ -230,7 +244,8 @@ class ReadBackTest {
                 .doesNotContain("Immediate[").doesNotContain("Unknown[");
 
         assertRepairedBy(apply(), "replaced", "not made by bridgewall: ");
-        assertThat(table()).doesNotContain("c1").doesNotContain("q1").doesNotContain("extra").doesNotContain("sneaky")
+        assertThat(table()).doesNotContain("c1").doesNotContain("q1").doesNotContain("l1").doesNotContain("extra")
+                .doesNotContain("sneaky")
                 .doesNotContain("helper");
     }
 

@@ -191,6 +191,8 @@ public interface LibNftnl {
 
     @u_int32_t int nftnl_obj_get_u32(Pointer obj, @u_int16_t int attr);
 
+    @u_int64_t long nftnl_obj_get_u64(Pointer obj, @u_int16_t int attr);
+
     void nftnl_obj_nlmsg_build_payload(Pointer nlh, Pointer obj);
 
     int nftnl_obj_nlmsg_parse(Pointer nlh, Pointer obj);

@@ -70,6 +70,16 @@ public final class NftnlAttr {
     public static final int OBJ_NAME = 1;
     public static final int OBJ_TYPE = 2;
     public static final int OBJ_FAMILY = 3;
+    public static final int OBJ_CTR_PKTS = 16;
+    public static final int OBJ_CTR_BYTES = 17;
+    public static final int OBJ_QUOTA_BYTES = 16;
+    public static final int OBJ_QUOTA_CONSUMED = 17;
+    public static final int OBJ_QUOTA_FLAGS = 18;
+    public static final int OBJ_LIMIT_RATE = 16;
+    public static final int OBJ_LIMIT_UNIT = 17;
+    public static final int OBJ_LIMIT_BURST = 18;
+    public static final int OBJ_LIMIT_TYPE = 19;
+    public static final int OBJ_LIMIT_FLAGS = 20;
 
     public static final int FLOWTABLE_NAME = 0;
     public static final int FLOWTABLE_FAMILY = 1;

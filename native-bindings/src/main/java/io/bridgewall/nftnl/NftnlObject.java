@@ -48,6 +48,16 @@ public final class NftnlObject extends NativeObject {
         return NFTNL.nftnl_obj_get_u32(pointer(), NftnlAttr.OBJ_TYPE);
     }
 
+    /** A 64-bit attribute of this object's type (OBJ_CTR_*, OBJ_QUOTA_BYTES, ...): 0 when absent. */
+    public long u64(int attr) {
+        return NFTNL.nftnl_obj_is_set(pointer(), attr) ? NFTNL.nftnl_obj_get_u64(pointer(), attr) : 0;
+    }
+
+    /** A 32-bit attribute of this object's type (OBJ_QUOTA_FLAGS, OBJ_LIMIT_BURST, ...): 0 when absent. */
+    public long u32(int attr) {
+        return NFTNL.nftnl_obj_is_set(pointer(), attr) ? Integer.toUnsignedLong(NFTNL.nftnl_obj_get_u32(pointer(), attr)) : 0;
+    }
+
     /** The object as libnftnl prints it (`nft --debug=netlink` style), with its state. */
     public String describe() {
         return NftnlData.text((buffer, size) -> NFTNL.nftnl_obj_snprintf(buffer, size, pointer(), NftnlAttr.OUTPUT_DEFAULT, 0));
