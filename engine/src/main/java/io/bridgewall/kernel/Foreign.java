@@ -56,7 +56,7 @@ public sealed interface Foreign {
             }
             lines.add("\t" + type);
             // nft writes a map's own flags (map, object) as the word "map", not as flags.
-            int flags = set.flags() & ~(0x8 | 0x40);
+            int flags = set.flags() & ~(NftWords.SET_MAP | NftWords.SET_OBJECT);
             if (flags != 0) {
                 lines.add("\tflags " + NftWords.setFlags(flags));
             }

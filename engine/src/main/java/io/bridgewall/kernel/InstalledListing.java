@@ -23,7 +23,8 @@ public final class InstalledListing {
                 target.add("");
             }
             target.add(MARK + NftWords.printable(foreign.describe()));
-            target.addAll(foreign.nftLines());
+            // Names and values come from the kernel, where anyone may have put control characters.
+            foreign.nftLines().forEach(line -> target.add(line.replaceAll("[^\\t\\x20-\\x7e]", "?")));
         }
         return NftSyntax.listing(table.ours(), head, tail);
     }

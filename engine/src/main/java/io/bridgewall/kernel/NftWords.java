@@ -18,6 +18,10 @@ import java.util.Optional;
 final class NftWords {
     /** NFT_DATA_VERDICT: a verdict map's data type. */
     static final int DATA_VERDICT = 0xffffff00;
+    /** NFT_SET_INTERVAL, NFT_SET_MAP, NFT_SET_OBJECT. */
+    static final int SET_INTERVAL = 0x4;
+    static final int SET_MAP = 0x8;
+    static final int SET_OBJECT = 0x40;
     private static final Map<Integer, String> SET_FLAGS = Map.of(0x1, "anonymous", 0x2, "constant", 0x4, "interval",
             0x8, "map", 0x10, "timeout", 0x20, "dynamic", 0x40, "object", 0x80, "concat", 0x100, "expr");
     private static final List<String> HOOKS = List.of("prerouting", "input", "forward", "output", "postrouting", "ingress");
@@ -105,7 +109,7 @@ final class NftWords {
         Optional<SetType> type = SetType.byDatatype(set.keyType()).filter(t -> t.keyLength() == set.keyLength());
         List<String> out = new ArrayList<>();
         set.elements().stream().filter(NftWords::isCatchAll).forEach(element -> out.add("*" + suffix(element)));
-        if ((set.flags() & 0x4) == 0) {
+        if ((set.flags() & SET_INTERVAL) == 0) {
             for (NftnlSet.Element element : set.elements().stream().filter(e -> !isCatchAll(e)).toList()) {
                 ByteString key = ByteString.of(element.key());
                 out.add(key(type, new SetElement(key, key, "")) + suffix(element));
