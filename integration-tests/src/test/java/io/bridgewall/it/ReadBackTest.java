@@ -7,8 +7,22 @@ import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
+import io.bridgewall.kernel.Applier;
+import io.bridgewall.kernel.Firewall;
+import io.bridgewall.kernel.Verification;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Port;
+import io.bridgewall.policy.Protocol;
+import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +261,42 @@ class ReadBackTest {
         assertThat(table()).doesNotContain("c1").doesNotContain("q1").doesNotContain("l1").doesNotContain("extra")
                 .doesNotContain("sneaky")
                 .doesNotContain("helper");
+    }
+
+    @Test
+    void switchingEachPartOfThePolicyOnAndOffConvergesAndVerifiesInBothDirections() {
+        Bridge docker0 = Bridge.of("docker0", "172.17.0.0/16");
+        Bridge withV6 = Bridge.of("br-v6", "10.20.0.0/24", "fd00:20::/64");
+        Bridge internal = new Bridge(InterfaceName.of("br-int"), List.of(Cidr.parse("10.30.0.0/24")), true, true, "");
+        Bridge direct = new Bridge(InterfaceName.of("br-direct"), List.of(Cidr.parse("10.40.0.0/24"), Cidr.parse("fd00:40::/64")),
+                false, false, "");
+        List<Policy> steps = List.of(
+                new Policy(List.of(docker0), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()),
+                Policy.withDefaults(List.of(docker0)),
+                Policy.withDefaults(List.of()),
+                new Policy(List.of(docker0, withV6, internal, direct), Policy.DEFAULT_BLOCKED,
+                        new HostInput(true, List.of(new Port(80, Protocol.TCP), new Port(53, Protocol.UDP)))),
+                new Policy(List.of(direct), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()),
+                Policy.withDefaults(List.of(docker0, internal)));
+        List<Policy> forthAndBack = new ArrayList<>(steps);
+        for (int i = steps.size() - 2; i >= 0; i--) {
+            forthAndBack.add(steps.get(i));
+        }
+        try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+            for (Policy policy : forthAndBack) {
+                RuleSet plan = Planner.plan(policy);
+                Firewall.ApplyReport report = firewall.apply(plan);
+                Verification verification = firewall.verify(plan, report);
+                assertThat(verification.outcome()).as(verification.summary()).isEqualTo(Verification.Outcome.VERIFIED);
+                // independently: nft sees the planned chains and bridges, whatever order it lists them in
+                NftRuleset kernel = NftRuleset.of(netns);
+                assertThat(kernel.chains("bridgewall")).extracting(c -> c.path("name").asText())
+                        .containsExactlyInAnyOrderElementsOf(plan.chains().stream().map(Chain::name).toList());
+                assertThat(kernel.elements("bridgewall", Planner.BRIDGES)).containsExactlyInAnyOrderElementsOf(
+                        policy.bridges().stream().map(b -> b.name().value()).toList());
+                assertThat(firewall.apply(plan).transaction().kind()).isEqualTo(Applier.Kind.UNCHANGED);
+            }
+        }
     }
 
     @Test
