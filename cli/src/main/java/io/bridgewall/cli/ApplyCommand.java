@@ -59,12 +59,8 @@ final class ApplyCommand implements Callable<Integer> {
                 case UNCHANGED -> out.printf("unchanged: the kernel already holds the planned %s (%s), generation %d%n",
                         table, shape, report.generationAfter());
                 case INSTALLED, REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
-                        switch (transaction.kind()) {
-                            case INSTALLED -> "installed";
-                            case REPLACED -> "replaced";
-                            default -> "updated";
-                        }, table, shape, transaction.messages(), transaction.bytes(), report.generationBefore(),
-                        report.generationAfter());
+                        transaction.kind().name().toLowerCase(java.util.Locale.ROOT), table, shape, transaction.messages(),
+                        transaction.bytes(), report.generationBefore(), report.generationAfter());
             }
             if (transaction.kind() == Applier.Kind.REPLACED || transaction.kind() == Applier.Kind.UPDATED) {
                 // Say what was wrong: a repaired table is news (someone or something changed it).
