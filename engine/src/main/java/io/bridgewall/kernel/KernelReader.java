@@ -24,10 +24,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * foreign) is {@link TableMapping}'s business.
  *
  * <p>A read is several dumps (table, sets, each set's elements, chains, rules, objects,
- * flowtables); a commit by someone else between two of them would tear it. So the generation
- * is read before and after, and the read counts only when both are equal; a dump that finds
- * the table or a set gone (ENOENT) means someone deleted it meanwhile. Either way we read again,
- * a bounded number of times.
+ * flowtables); a transaction by someone else between two of them would tear it. Reading the
+ * generation before and after is not enough: the kernel makes a transaction's objects visible
+ * before it counts the new generation (measured: "add table, delete table, add table" shows an
+ * empty table at the old generation while it is being processed), and it counts the generation
+ * before it has made everything visible. So a read counts only when no transaction was in
+ * progress when it started nor completed while it ran: before and after the dumps we wait,
+ * through the kernel's commit lock, for any transaction in progress to finish, and check that
+ * the generation is still the one read first ({@link NftRequests#stillAt}). A dump that finds
+ * the table or a set gone (ENOENT) means someone deleted it meanwhile. Either way we read
+ * again, a bounded number of times. (A transaction the kernel aborts leaves the generation
+ * as it was; a read that ran during one may show objects it prepared. Such aborts are
+ * refused batches, rare and short.)
  */
 public final class KernelReader {
     /** Reads of one table before giving up on a ruleset that keeps changing. */
@@ -45,6 +53,11 @@ public final class KernelReader {
             if (attempt == 1) {
                 first = before;
             }
+            if (!NftRequests.stillAt(socket, before)) {
+                last = NftRequests.generation(socket);
+                pause(attempt);
+                continue;
+            }
             Optional<TableDump> dump;
             try {
                 dump = dump(socket, table, family);
@@ -52,18 +65,15 @@ public final class KernelReader {
                 if (e.errno() != KernelException.ENOENT) {
                     throw e;
                 }
-                // Only a concurrent delete makes an object vanish between our dumps.
+                // Only someone else's transaction makes an object vanish between our dumps.
                 last = NftRequests.generation(socket);
-                if (last == before) {
-                    throw e;
-                }
                 pause(attempt);
                 continue;
             }
-            last = NftRequests.generation(socket);
-            if (last == before) {
+            if (NftRequests.stillAt(socket, before)) {
                 return new ReadBack(before, dump.map(TableMapping::map));
             }
+            last = NftRequests.generation(socket);
             pause(attempt);
         }
         throw new ConcurrentChangeException("reading table " + family.nftName() + " " + table, ATTEMPTS, first, last);

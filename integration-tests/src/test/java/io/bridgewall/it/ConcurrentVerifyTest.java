@@ -6,7 +6,9 @@ import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
+import io.bridgewall.kernel.ConcurrentChangeException;
 import io.bridgewall.kernel.Firewall;
+import io.bridgewall.kernel.ReadBack;
 import io.bridgewall.kernel.Verification;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
@@ -115,6 +117,54 @@ class ConcurrentVerifyTest {
                 assertThat(result.stderr()).as(output).contains("someone else changed the ruleset after our commit");
             }
         }
+    }
+
+    @Test
+    void readsRacingApplyAndRemoveSeeTheWholeTableOrNoneAndNeverFail() throws Exception {
+        RuleSet plan = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        int reads = 0;
+        int absent = 0;
+        int busy = 0;
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+                    for (int i = 0; i < 600; i++) {
+                        if (i % 2 == 0) {
+                            firewall.apply(plan);
+                        } else {
+                            firewall.remove(Planner.TABLE, plan.family());
+                        }
+                    }
+                }
+            });
+            try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+                while (!writer.isDone() && reads < 20_000) {
+                    reads++;
+                    ReadBack readBack;
+                    try {
+                        readBack = firewall.installed(Planner.TABLE, plan.family());
+                    } catch (ConcurrentChangeException e) {
+                        busy++;
+                        continue;
+                    }
+                    if (readBack.table().isEmpty()) {
+                        absent++;
+                        continue;
+                    }
+                    // before the generation check, a read could mix a table being removed with one being made
+                    assertThat(readBack.table().get().foreign()).isEmpty();
+                    assertThat(readBack.table().get().ours().sets()).hasSameSizeAs(plan.sets());
+                    assertThat(readBack.table().get().ours().chains()).hasSameSizeAs(plan.chains());
+                }
+            }
+            writer.get(300, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("reads racing apply and remove: " + reads + " reads, " + absent + " found no table, " + busy
+                + " gave up on a ruleset that kept changing");
+        assertThat(reads).isPositive();
     }
 
     @Test

@@ -36,6 +36,8 @@ public interface LibNftnl {
 
     @u_int32_t int nftnl_table_get_u32(Pointer table, @u_int16_t int attr);
 
+    @u_int64_t long nftnl_table_get_u64(Pointer table, @u_int16_t int attr);
+
     void nftnl_table_nlmsg_build_payload(Pointer nlh, Pointer table);
 
     int nftnl_table_nlmsg_parse(Pointer nlh, Pointer table);

@@ -12,6 +12,7 @@ public final class NftnlAttr {
     public static final int TABLE_NAME = 0;
     public static final int TABLE_FAMILY = 1;
     public static final int TABLE_FLAGS = 2;
+    public static final int TABLE_USE = 3;
     public static final int TABLE_HANDLE = 4;
     public static final int TABLE_USERDATA = 5;
     public static final int TABLE_OWNER = 6;

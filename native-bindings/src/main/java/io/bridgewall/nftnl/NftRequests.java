@@ -3,6 +3,7 @@ package io.bridgewall.nftnl;
 import io.bridgewall.nativelib.LibNftnl;
 import io.bridgewall.nativelib.NativeLibraries;
 import io.bridgewall.nativelib.NftnlAttr;
+import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.MessageBuffer;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkMessage;
@@ -44,6 +45,39 @@ public final class NftRequests {
             }
         });
         return id[0];
+    }
+
+    /**
+     * Whether the ruleset is still at {@code generation} once no transaction is being
+     * committed: an empty batch carrying that generation. The kernel takes its commit lock for
+     * it (so it waits for a commit in progress to finish), answers ERESTART when the generation
+     * moved on, and commits nothing (an empty transaction does not make a new generation).
+     */
+    public static boolean stillAt(NetlinkSocket socket, int generation) {
+        MessageBuffer batch = new MessageBuffer(0);
+        int beginSequence = socket.allocateSequence();
+        Pointer begin = NFTNL.nftnl_batch_begin(batch.reserve(), beginSequence);
+        int length = begin.getInt(0);
+        begin.putShort(length, (short) 8);
+        begin.putShort(length + 2, (short) Netlink.NFNL_BATCH_GENID);
+        begin.put(length + 4, new byte[] {(byte) (generation >>> 24), (byte) (generation >>> 16),
+                (byte) (generation >>> 8), (byte) generation}, 0, 4);
+        begin.putInt(0, length + 8);
+        // Only an acked begin message makes the kernel answer an empty batch at all.
+        begin.putShort(6, (short) (begin.getShort(6) | Netlink.NLM_F_ACK));
+        batch.commit();
+        NFTNL.nftnl_batch_end(batch.reserve(), socket.allocateSequence());
+        batch.commit();
+        try {
+            socket.sendBatch(batch, 1, sequence -> "checking that the ruleset is still at generation "
+                    + Integer.toUnsignedString(generation), beginSequence);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Netlink.ERESTART) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static void send(NetlinkSocket socket, int nftMessage, int family, int flags, String operation,
