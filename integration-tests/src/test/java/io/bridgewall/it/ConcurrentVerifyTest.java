@@ -132,6 +132,7 @@ class ConcurrentVerifyTest {
                     for (int i = 0; i < 600; i++) {
                         if (i % 2 == 0) {
                             firewall.apply(plan);
+                            Shell.sleep(1); // so that some reads find the whole table
                         } else {
                             firewall.remove(Planner.TABLE, plan.family());
                         }
@@ -164,7 +165,7 @@ class ConcurrentVerifyTest {
         }
         System.out.println("reads racing apply and remove: " + reads + " reads, " + absent + " found no table, " + busy
                 + " gave up on a ruleset that kept changing");
-        assertThat(reads).isPositive();
+        assertThat(reads - absent - busy).as("reads that found the whole table").isPositive();
     }
 
     @Test
