@@ -92,7 +92,7 @@ public final class KernelReader {
         }
         List<TableDump.SetDump> sets = new ArrayList<>();
         for (TableDump.SetDump set : sets(socket, table, family)) {
-            sets.add(set.withElements(elements(socket, table, family, set.name())));
+            sets.add(set.withElements(elements(socket, table, family, set)));
         }
         return Optional.of(new TableDump(table, family, flags.getAsInt(), sets, chains(socket, table, family),
                 rules(socket, table, family), objects(socket, table, family), flowtables(socket, table, family)));
@@ -135,11 +135,12 @@ public final class KernelReader {
         return sets;
     }
 
-    private static List<NftnlSet.Element> elements(NetlinkSocket socket, String table, Family family, String name) {
-        try (NftnlSet holder = NftnlSet.reference(table, name, family.code())) {
-            NftRequests.dump(socket, Netlink.NFT_MSG_GETSETELEM, family.code(), "reading the elements of set " + name,
+    private static List<NftnlSet.Element> elements(NetlinkSocket socket, String table, Family family,
+                                                   TableDump.SetDump set) {
+        try (NftnlSet holder = NftnlSet.reference(table, set.name(), family.code())) {
+            NftRequests.dump(socket, Netlink.NFT_MSG_GETSETELEM, family.code(), "reading the elements of set " + set.name(),
                     holder::buildPayload, holder::parseElements);
-            return holder.elements();
+            return holder.elements(set.mayHoldElementData());
         }
     }
 

@@ -47,6 +47,15 @@ public record TableDump(String table, Family family, int flags, List<SetDump> se
         public boolean isMap() {
             return dataType.isPresent() || objectType.isPresent();
         }
+
+        /**
+         * Whether elements may carry data, verdicts, timeouts, object references or range end
+         * keys: the kernel allows those only in maps and in sets with the timeout, object or
+         * concat flag (NFT_SET_TIMEOUT 0x10, NFT_SET_OBJECT 0x40, NFT_SET_CONCAT 0x80, NFT_SET_MAP 0x8).
+         */
+        public boolean mayHoldElementData() {
+            return isMap() || (flags & (0x8 | 0x10 | 0x40 | 0x80)) != 0;
+        }
     }
 
     /**

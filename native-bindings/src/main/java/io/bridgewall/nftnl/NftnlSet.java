@@ -183,7 +183,20 @@ public final class NftnlSet extends NativeObject {
                 : OptionalInt.empty();
     }
 
+    /** The elements parsed into this set, with every attribute they carry. */
     public List<Element> elements() {
+        return elements(true);
+    }
+
+    /**
+     * The elements parsed into this set.
+     *
+     * @param mapOrTimeoutAttributes also read verdicts, data, timeouts, object references and
+     *                               range end keys; the kernel refuses those on an element of a
+     *                               set without map, timeout, object or concat flags, so for such
+     *                               a set they need not be read (a third of the native calls)
+     */
+    public List<Element> elements(boolean mapOrTimeoutAttributes) {
         List<Element> elements = new ArrayList<>();
         Pointer iterator = NFTNL.nftnl_set_elems_iter_create(pointer());
         if (iterator == null) {
@@ -198,6 +211,16 @@ public final class NftnlSet extends NativeObject {
                         : new byte[0];
                 int flags = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_FLAGS)
                         ? NFTNL.nftnl_set_elem_get_u32(e, NftnlAttr.SET_ELEM_FLAGS) : 0;
+                List<String> others = new ArrayList<>();
+                // Stateful expressions (a quota, a limit) may sit on the elements of any set.
+                if (NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_EXPR)
+                        || NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_EXPRESSIONS)) {
+                    others.add("expressions");
+                }
+                if (!mapOrTimeoutAttributes) {
+                    elements.add(new Element(key, flags, OptionalInt.empty(), "", new byte[0], 0, others));
+                    continue;
+                }
                 OptionalInt verdict = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_VERDICT)
                         ? OptionalInt.of(NFTNL.nftnl_set_elem_get_u32(e, NftnlAttr.SET_ELEM_VERDICT)) : OptionalInt.empty();
                 String chain = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_CHAIN)
@@ -207,11 +230,6 @@ public final class NftnlSet extends NativeObject {
                         : new byte[0];
                 long timeout = NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_TIMEOUT)
                         ? NFTNL.nftnl_set_elem_get_u64(e, NftnlAttr.SET_ELEM_TIMEOUT) : 0;
-                List<String> others = new ArrayList<>();
-                if (NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_EXPR)
-                        || NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_EXPRESSIONS)) {
-                    others.add("expressions");
-                }
                 if (NFTNL.nftnl_set_elem_is_set(e, NftnlAttr.SET_ELEM_OBJREF)) {
                     others.add("object " + NFTNL.nftnl_set_elem_get_str(e, NftnlAttr.SET_ELEM_OBJREF));
                 }
