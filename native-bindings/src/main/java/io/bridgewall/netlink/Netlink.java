@@ -70,6 +70,8 @@ public final class Netlink {
     public static final int NFT_MSG_GETSETELEM = 13;
     public static final int NFT_MSG_DELSETELEM = 14;
     public static final int NFT_MSG_GETGEN = 16;
+    public static final int NFT_MSG_GETOBJ = 19;
+    public static final int NFT_MSG_GETFLOWTABLE = 23;
 
     /** The message type on the wire: nf_tables subsystem in the high byte. */
     public static int nftType(int msg) {
