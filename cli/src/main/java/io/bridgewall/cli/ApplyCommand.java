@@ -3,12 +3,11 @@ package io.bridgewall.cli;
 import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
-import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.Verification;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Commit the policy to the kernel in one atomic transaction, replacing table inet bridgewall "
                 + "and nothing else; then read it back and check it.")
 final class ApplyCommand implements Callable<Integer> {
+    /** What differed before an apply repaired the table: the first few lines, the rest counted. */
+    private static final int SHOWN_DIFFERENCES = 5;
+
     @Mixin
     PolicyOptions policyOptions;
 
@@ -56,19 +58,27 @@ final class ApplyCommand implements Callable<Integer> {
             switch (transaction.kind()) {
                 case UNCHANGED -> out.printf("unchanged: the kernel already holds the planned %s (%s), generation %d%n",
                         table, shape, report.generationAfter());
-                case REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
-                        transaction.kind() == Applier.Kind.REPLACED ? "installed" : "updated", table, shape,
-                        transaction.messages(), transaction.bytes(), report.generationBefore(), report.generationAfter());
+                case INSTALLED, REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
+                        transaction.kind().name().toLowerCase(java.util.Locale.ROOT), table, shape, transaction.messages(),
+                        transaction.bytes(), report.generationBefore(), report.generationAfter());
+            }
+            if (transaction.kind() == Applier.Kind.REPLACED || transaction.kind() == Applier.Kind.UPDATED) {
+                // Say what was wrong: a repaired table is news (someone or something changed it).
+                transaction.differences().stream().limit(SHOWN_DIFFERENCES)
+                        .forEach(difference -> out.println("  was: " + difference));
+                if (transaction.differences().size() > SHOWN_DIFFERENCES) {
+                    out.println("  ... and " + (transaction.differences().size() - SHOWN_DIFFERENCES) + " more");
+                }
             }
             if (!noVerify) {
-                Optional<KernelReader.Installed> installed = firewall.installed(planned.table(), planned.family());
-                if (installed.isEmpty() || !installed.get().ruleSet().comparable().equals(planned.comparable())) {
-                    spec.commandLine().getErr().println("bridgewall: read-back differs from the plan: the kernel holds "
-                            + "something else than was sent; run 'bridgewall show' and report this");
+                Verification verification = firewall.verify(planned, report);
+                Timing.mark("read-back and compare");
+                if (!verification.verified()) {
+                    spec.commandLine().getErr().println("bridgewall: " + verification.summary());
+                    out.flush();
                     return ErrorReporter.RUNTIME_FAILURE;
                 }
-                out.println("verified: the kernel holds exactly the planned table");
-                Timing.mark("read-back and compare");
+                out.println(verification.summary());
             }
         }
         if (!policy.bridges().isEmpty()) {

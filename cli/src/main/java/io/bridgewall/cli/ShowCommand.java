@@ -1,12 +1,12 @@
 package io.bridgewall.cli;
 
 import io.bridgewall.kernel.Firewall;
-import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.InstalledListing;
+import io.bridgewall.kernel.InstalledTable;
+import io.bridgewall.kernel.ReadBack;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.ruleset.Family;
-import io.bridgewall.ruleset.NftSyntax;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,15 +29,19 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
-            Optional<KernelReader.Installed> installed = firewall.installed(Planner.TABLE, Family.INET);
-            if (installed.isEmpty()) {
-                out.println("# table inet " + Planner.TABLE + " is not installed");
+            ReadBack readBack = firewall.installed(Planner.TABLE, Family.INET);
+            if (readBack.table().isEmpty()) {
+                out.println("# table inet " + Planner.TABLE + " is not installed (generation " + readBack.generation() + ")");
                 out.flush();
                 return NOT_INSTALLED;
             }
-            out.println("# read from the kernel, generation " + firewall.generation());
-            installed.get().unexpected().forEach(line -> out.println("# not made by bridgewall: " + line));
-            out.print(NftSyntax.listing(installed.get().ruleSet()));
+            InstalledTable installed = readBack.table().get();
+            out.println("# read from the kernel, generation " + readBack.generation());
+            if (!installed.foreign().isEmpty()) {
+                out.println("# " + installed.foreign().size() + " thing(s) in this table were not made by bridgewall "
+                        + "(marked below); the next 'bridgewall apply' replaces the table");
+            }
+            out.print(InstalledListing.of(installed));
         }
         out.flush();
         return 0;

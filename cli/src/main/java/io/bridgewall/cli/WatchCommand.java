@@ -5,7 +5,7 @@ import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.BridgeNetfilter;
-import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.Verification;
 import io.bridgewall.kernel.LiveTable;
 import io.bridgewall.kernel.RulesetMonitor;
 import io.bridgewall.ruleset.Family;
@@ -17,6 +17,7 @@ import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,8 @@ import sun.misc.Signal;
 final class WatchCommand implements Callable<Integer> {
     /** The lock directory; the environment variable exists for tests that run without /run. */
     private static final String LOCK_DIRECTORY_ENV = "BRIDGEWALL_RUN_DIR";
+    /** What differed before the startup apply repaired the table: the first few lines, as apply shows them. */
+    private static final int SHOWN_DIFFERENCES = 5;
 
     @Mixin
     PolicyOptions policyOptions;
@@ -122,16 +125,22 @@ final class WatchCommand implements Callable<Integer> {
         switch (update.kind()) {
             case UNCHANGED -> out.printf("unchanged: the kernel already holds the planned %s (%s), generation %d%n",
                     tableName, shape, update.generationAfter());
-            case REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
-                    update.kind() == Applier.Kind.REPLACED ? "installed" : "updated", tableName, shape,
-                    update.messages(), update.bytes(), update.generationBefore(), update.generationAfter());
+            case INSTALLED, REPLACED, UPDATED -> out.printf("%s %s (%s) in one transaction of %d messages, %d bytes: generation %d -> %d%n",
+                    update.kind().name().toLowerCase(Locale.ROOT), tableName, shape, update.messages(), update.bytes(),
+                    update.generationBefore(), update.generationAfter());
         }
-        Optional<KernelReader.Installed> installed = table.installed(planned);
-        if (installed.isEmpty() || !installed.get().ruleSet().comparable().equals(planned.comparable())) {
-            throw new CommandFailedException("read-back differs from the plan: the kernel holds something else than "
-                    + "was sent; run 'bridgewall show' and report this");
+        if (update.kind() == Applier.Kind.REPLACED || update.kind() == Applier.Kind.UPDATED) {
+            // As apply does: a table that differed from the plan is news.
+            update.differences().stream().limit(SHOWN_DIFFERENCES).forEach(difference -> out.println("  was: " + difference));
+            if (update.differences().size() > SHOWN_DIFFERENCES) {
+                out.println("  ... and " + (update.differences().size() - SHOWN_DIFFERENCES) + " more");
+            }
         }
-        out.println("verified: the kernel holds exactly the planned table");
+        Verification verification = table.verify(planned, update.generationAfter());
+        if (!verification.verified()) {
+            throw new CommandFailedException(verification.summary());
+        }
+        out.println(verification.summary());
         out.flush();
         if (!policy.bridges().isEmpty()) {
             BridgeNetfilter.State state = BridgeNetfilter.state(netns);

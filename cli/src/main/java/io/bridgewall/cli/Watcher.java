@@ -6,7 +6,6 @@ import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.kernel.Applier;
-import io.bridgewall.kernel.KernelReader;
 import io.bridgewall.kernel.LiveTable;
 import io.bridgewall.kernel.RulesetMonitor;
 import io.bridgewall.netlink.KernelException;
@@ -377,17 +376,15 @@ final class Watcher {
                     + update.generationAfter() + ")");
             return;
         }
-        String verified = verify(planned);
+        String verified = verify(planned, update);
         say(String.format(Locale.ROOT, "restored %s after a change by %s: %s; generation %d -> %d, %.1f ms; %s", table, by,
                 changes, update.generationBefore(), update.generationAfter(), millis, verified));
     }
 
-    /** After a repair the table is read back and compared with the plan (not after every event: memory is exact there). */
-    private String verify(RuleSet planned) {
+    /** After a repair the table is read back and judged (not after every event: memory is exact there). */
+    private String verify(RuleSet planned, LiveTable.Update update) {
         try {
-            Optional<KernelReader.Installed> installed = table.installed(planned);
-            return installed.isPresent() && installed.get().ruleSet().comparable().equals(planned.comparable())
-                    ? "verified" : "read-back differs from the plan (someone changed it again?)";
+            return table.verify(planned, update.generationAfter()).summary();
         } catch (KernelException e) {
             return "not verified: " + e.getMessage();
         }
@@ -396,7 +393,7 @@ final class Watcher {
     private static String outcome(LiveTable.Update update) {
         return switch (update.kind()) {
             case UNCHANGED -> "unchanged, generation " + update.generationAfter();
-            case REPLACED, UPDATED -> (update.kind() == Applier.Kind.REPLACED ? "installed" : "updated")
+            case INSTALLED, REPLACED, UPDATED -> update.kind().name().toLowerCase(Locale.ROOT)
                     + " in 1 transaction, generation " + update.generationBefore() + " -> " + update.generationAfter();
         };
     }

@@ -46,7 +46,9 @@ public final class Applier {
 
     /** How an apply changed the kernel. */
     public enum Kind {
-        /** The table was created or recreated whole. */
+        /** The table was not there and was created. */
+        INSTALLED,
+        /** The table held something bridgewall cannot update in place, and was recreated whole. */
         REPLACED,
         /** The table was kept; only differing elements, rules or policies changed. */
         UPDATED,
@@ -59,16 +61,30 @@ public final class Applier {
      *
      * @param attempts          1, or more when someone else committed while we computed the change
      * @param generationBefore  the ruleset generation the change was computed from
+     * @param differences       what the kernel held that differed from the plan, in words (empty
+     *                          when unchanged; why the table was replaced, when it was)
      * @param lostAnswers       commits whose answer never came, and what the generation said of them
      */
     public record Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore,
-                              List<LostAnswer> lostAnswers) {
+                              List<String> differences, List<LostAnswer> lostAnswers) {
         public Transaction {
+            differences = List.copyOf(differences);
             lostAnswers = List.copyOf(lostAnswers);
         }
 
-        public Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore) {
-            this(kind, messages, bytes, attempts, generationBefore, List.of());
+        public Transaction(Kind kind, int messages, int bytes, int attempts, int generationBefore,
+                           List<String> differences) {
+            this(kind, messages, bytes, attempts, generationBefore, differences, List.of());
+        }
+
+        /** The generation this apply left: its commit's, or the one it found the plan already in force at. */
+        public int generationOfOurs() {
+            if (kind == Kind.UNCHANGED) {
+                return generationBefore;
+            }
+            // A commit moves the generation by exactly one (the kernel skips 0 when it wraps).
+            int next = generationBefore + 1;
+            return next == 0 ? 1 : next;
         }
     }
 
@@ -97,16 +113,20 @@ public final class Applier {
     /**
      * What an apply would send, computed without a socket.
      *
-     * @param wire the transaction byte for byte; empty when the kernel already holds the plan
+     * @param wire        the transaction byte for byte; empty when the kernel already holds the plan
+     * @param differences what the kernel held that differed from the plan, in words
      */
-    public record Compiled(Kind kind, Optional<WireBatch> wire) {
+    public record Compiled(Kind kind, Optional<WireBatch> wire, List<String> differences) {
+        public Compiled {
+            differences = List.copyOf(differences);
+        }
     }
 
     /** The transaction that turns {@code installed} into {@code planned}, at the given generation. */
-    public static Compiled compile(Optional<KernelReader.Installed> installed, RuleSet planned, OptionalInt generation) {
+    public static Compiled compile(Optional<InstalledTable> installed, RuleSet planned, OptionalInt generation) {
         TableDiff.Result diff = TableDiff.between(installed, planned);
         if (diff.unchanged()) {
-            return new Compiled(Kind.UNCHANGED, Optional.empty());
+            return new Compiled(Kind.UNCHANGED, Optional.empty(), List.of());
         }
         Batch batch = new Batch(generation);
         Target target = new Target(batch, planned.table(), planned.family());
@@ -115,21 +135,23 @@ public final class Applier {
         } else {
             diff.changes().forEach(target::write);
         }
-        return new Compiled(diff.replaceWholeTable() ? Kind.REPLACED : Kind.UPDATED, Optional.of(batch.toWire()));
+        Kind kind = !diff.replaceWholeTable() ? Kind.UPDATED : installed.isPresent() ? Kind.REPLACED : Kind.INSTALLED;
+        return new Compiled(kind, Optional.of(batch.toWire()), diff.differences());
     }
 
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
         String tableId = planned.family().nftName() + " " + planned.table();
         List<LostAnswer> lost = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
-            int generation = NftRequests.generation(socket);
-            Compiled compiled = compile(KernelReader.read(socket, planned.table(), planned.family()), planned,
-                    OptionalInt.of(generation));
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            int generation = readBack.generation();
+            Compiled compiled = compile(readBack.table(), planned, OptionalInt.of(generation));
             if (compiled.wire().isEmpty()) {
-                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, lost);
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, List.of(), lost);
             }
             WireBatch wire = compiled.wire().get();
-            Transaction sent = new Transaction(compiled.kind(), wire.messageCount(), wire.byteLength(), attempt, generation, lost);
+            Transaction sent = new Transaction(compiled.kind(), wire.messageCount(), wire.byteLength(), attempt,
+                    generation, compiled.differences(), lost);
             BatchOutcome outcome = socket.send(wire);
             if (outcome instanceof BatchOutcome.Committed) {
                 return sent;
@@ -150,7 +172,8 @@ public final class Applier {
             LostAnswer answer = resolve(socket, planned, attempt, generation, cause);
             lost.add(answer);
             if (answer.committed()) {
-                return new Transaction(sent.kind(), sent.messages(), sent.bytes(), attempt, generation, lost);
+                return new Transaction(sent.kind(), sent.messages(), sent.bytes(), attempt, generation,
+                        sent.differences(), lost);
             }
             if (attempt == ATTEMPTS) {
                 throw cause;
@@ -169,10 +192,9 @@ public final class Applier {
         boolean holdsPlan;
         try {
             after = NftRequests.generation(socket);
-            holdsPlan = after != before && KernelReader.read(socket, planned.table(), planned.family())
-                    .map(installed -> installed.unexpected().isEmpty()
-                            && installed.ruleSet().comparable().equals(planned.comparable()))
-                    .orElse(false);
+            holdsPlan = after != before
+                    && TableDiff.between(KernelReader.read(socket, planned.table(), planned.family()).table(), planned)
+                            .unchanged();
         } catch (KernelException e) {
             cause.addSuppressed(e);
             throw cause;

@@ -34,36 +34,55 @@ final class ExprCodec {
         throw new IllegalArgumentException("cannot send " + expr + " to the kernel");
     }
 
+    /**
+     * Our record for a kernel expression, or {@link Expr.Unknown} when the kernel sent an
+     * expression, or an attribute of one, that bridgewall never sends: every attribute that
+     * changes what the expression does is looked at, so nothing foreign passes as ours.
+     */
     static Expr decode(NftnlExprView view) {
         String name = view.name();
-        switch (name) {
-            case "meta":
-                return new Expr.Meta(view.u32(NftnlAttr.META_KEY), view.u32(NftnlAttr.META_DREG));
-            case "payload":
-                return new Expr.Payload(view.u32(NftnlAttr.PAYLOAD_BASE), view.u32(NftnlAttr.PAYLOAD_OFFSET),
-                        view.u32(NftnlAttr.PAYLOAD_LEN), view.u32(NftnlAttr.PAYLOAD_DREG));
-            case "cmp":
-                return new Expr.Cmp(view.u32(NftnlAttr.CMP_OP), view.u32(NftnlAttr.CMP_SREG),
-                        ByteString.of(view.data(NftnlAttr.CMP_DATA)));
-            case "bitwise":
-                return new Expr.Bitwise(view.u32(NftnlAttr.BITWISE_SREG), view.u32(NftnlAttr.BITWISE_DREG),
-                        ByteString.of(view.data(NftnlAttr.BITWISE_MASK)), ByteString.of(view.data(NftnlAttr.BITWISE_XOR)));
-            case "ct":
-                return new Expr.Ct(view.u32(NftnlAttr.CT_KEY), view.u32(NftnlAttr.CT_DREG));
-            case "lookup":
-                return new Expr.Lookup(view.str(NftnlAttr.LOOKUP_SET), view.u32(NftnlAttr.LOOKUP_SREG),
-                        view.u32(NftnlAttr.LOOKUP_FLAGS));
-            case "immediate":
-                if (view.u32(NftnlAttr.IMM_DREG) == 0 && view.has(NftnlAttr.IMM_VERDICT)) {
-                    return new Expr.Immediate(view.u32(NftnlAttr.IMM_VERDICT));
-                }
-                return new Expr.Unknown(name);
-            case "counter":
-                return new Expr.Counter(view.u64(NftnlAttr.CTR_PACKETS), view.u64(NftnlAttr.CTR_BYTES));
-            case "masq":
-                return new Expr.Masquerade();
-            default:
-                return new Expr.Unknown(name);
+        int present = view.presentAttributes();
+        Expr expr = switch (name) {
+            case "meta" -> only(present, NftnlAttr.META_KEY, NftnlAttr.META_DREG)
+                    ? new Expr.Meta(view.u32(NftnlAttr.META_KEY), view.u32(NftnlAttr.META_DREG)) : null;
+            case "payload" -> only(present, NftnlAttr.PAYLOAD_DREG, NftnlAttr.PAYLOAD_BASE, NftnlAttr.PAYLOAD_OFFSET,
+                    NftnlAttr.PAYLOAD_LEN)
+                    ? new Expr.Payload(view.u32(NftnlAttr.PAYLOAD_BASE), view.u32(NftnlAttr.PAYLOAD_OFFSET),
+                    view.u32(NftnlAttr.PAYLOAD_LEN), view.u32(NftnlAttr.PAYLOAD_DREG)) : null;
+            case "cmp" -> only(present, NftnlAttr.CMP_SREG, NftnlAttr.CMP_OP, NftnlAttr.CMP_DATA)
+                    ? new Expr.Cmp(view.u32(NftnlAttr.CMP_OP), view.u32(NftnlAttr.CMP_SREG),
+                    ByteString.of(view.data(NftnlAttr.CMP_DATA))) : null;
+            // The kernel always reports the operation; 0 is the mask-and-xor form we send.
+            case "bitwise" -> only(present, NftnlAttr.BITWISE_SREG, NftnlAttr.BITWISE_DREG, NftnlAttr.BITWISE_LEN,
+                    NftnlAttr.BITWISE_MASK, NftnlAttr.BITWISE_XOR, NftnlAttr.BITWISE_OP) && view.u32(NftnlAttr.BITWISE_OP) == 0
+                    ? new Expr.Bitwise(view.u32(NftnlAttr.BITWISE_SREG), view.u32(NftnlAttr.BITWISE_DREG),
+                    ByteString.of(view.data(NftnlAttr.BITWISE_MASK)), ByteString.of(view.data(NftnlAttr.BITWISE_XOR))) : null;
+            case "ct" -> only(present, NftnlAttr.CT_DREG, NftnlAttr.CT_KEY)
+                    ? new Expr.Ct(view.u32(NftnlAttr.CT_KEY), view.u32(NftnlAttr.CT_DREG)) : null;
+            // A destination register makes it a map lookup (`vmap @set`): not ours.
+            case "lookup" -> only(present, NftnlAttr.LOOKUP_SREG, NftnlAttr.LOOKUP_SET, NftnlAttr.LOOKUP_FLAGS)
+                    ? new Expr.Lookup(view.str(NftnlAttr.LOOKUP_SET), view.u32(NftnlAttr.LOOKUP_SREG),
+                    view.u32(NftnlAttr.LOOKUP_FLAGS)) : null;
+            // Only plain verdicts: a jump or goto names a chain, and data into a register is not a verdict.
+            case "immediate" -> only(present, NftnlAttr.IMM_DREG, NftnlAttr.IMM_VERDICT)
+                    && view.u32(NftnlAttr.IMM_DREG) == 0 && view.has(NftnlAttr.IMM_VERDICT)
+                    ? new Expr.Immediate(view.u32(NftnlAttr.IMM_VERDICT)) : null;
+            case "counter" -> only(present, NftnlAttr.CTR_PACKETS, NftnlAttr.CTR_BYTES)
+                    ? new Expr.Counter(view.u64(NftnlAttr.CTR_PACKETS), view.u64(NftnlAttr.CTR_BYTES)) : null;
+            // Flags (random, persistent, fully-random) or a port range change what masquerade does.
+            case "masq" -> present == 0 ? new Expr.Masquerade() : null;
+            default -> null;
+        };
+        // libnftnl prints an expression's attributes without its name (`nft --debug=netlink` adds it).
+        return expr != null ? expr : new Expr.Unknown(name, (name + " " + view.describe()).strip());
+    }
+
+    /** Whether the attributes present are among the given ones (each bit an attribute id). */
+    private static boolean only(int present, int... allowed) {
+        int mask = 0;
+        for (int attr : allowed) {
+            mask |= 1 << attr;
         }
+        return (present & ~mask) == 0;
     }
 }

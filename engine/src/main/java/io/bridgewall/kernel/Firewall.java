@@ -22,6 +22,11 @@ public final class Firewall implements AutoCloseable {
         return new Firewall(NetlinkSocket.open(netns));
     }
 
+    /** A firewall over a socket the caller opened (tests that also drive the socket directly); closing it closes the socket. */
+    public static Firewall over(NetlinkSocket socket) {
+        return new Firewall(socket);
+    }
+
     /**
      * What an apply did.
      *
@@ -38,8 +43,28 @@ public final class Firewall implements AutoCloseable {
         return new ApplyReport(transaction, transaction.generationBefore(), after);
     }
 
-    public Optional<KernelReader.Installed> installed(String table, Family family) {
+    /** One consistent read of the table: ours and foreign, at one generation. */
+    public ReadBack installed(String table, Family family) {
         return KernelReader.read(socket, table, family);
+    }
+
+    /** Whether the kernel enforces the plan now, whoever put it there (VERIFIED or DIFFERS). */
+    public Verification check(RuleSet planned) {
+        ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+        return Verification.judge(readBack.generation(), readBack, planned);
+    }
+
+    /**
+     * Reads the table back and judges whether the kernel enforces the plan the apply sent.
+     * Never throws for a ruleset others keep changing: that is an outcome.
+     */
+    public Verification verify(RuleSet planned, ApplyReport report) {
+        int ours = report.transaction().generationOfOurs();
+        try {
+            return Verification.judge(ours, KernelReader.read(socket, planned.table(), planned.family()), planned);
+        } catch (ConcurrentChangeException e) {
+            return Verification.unreadable(ours, e);
+        }
     }
 
     /** Removes the table; false when it was not there (nothing is sent then). */

@@ -1,151 +1,232 @@
 package io.bridgewall.kernel;
 
+import io.bridgewall.nativelib.NftnlAttr;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
 import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlChain;
+import io.bridgewall.nftnl.NftnlFlowtable;
+import io.bridgewall.nftnl.NftnlObject;
 import io.bridgewall.nftnl.NftnlRule;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.nftnl.NftnlTable;
-import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Expr;
 import io.bridgewall.ruleset.Family;
-import io.bridgewall.ruleset.NamedSet;
-import io.bridgewall.ruleset.Rule;
-import io.bridgewall.ruleset.RuleDecompiler;
-import io.bridgewall.ruleset.RuleSet;
-import io.bridgewall.ruleset.SetType;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Reads our table back from the kernel over netlink into the same model the planner makes. */
+/**
+ * Reads our table back from the kernel over netlink: the dumps only. What they mean (ours or
+ * foreign) is {@link TableMapping}'s business.
+ *
+ * <p>A read is several dumps (table, sets, each set's elements, chains, rules, objects,
+ * flowtables); a transaction by someone else between two of them would tear it. Reading the
+ * generation before and after is not enough: the kernel makes a transaction's objects visible
+ * before it counts the new generation (measured: "add table, delete table, add table" shows an
+ * empty table at the old generation while it is being processed), and it counts the generation
+ * before it has made everything visible. So a read counts only when no transaction was in
+ * progress when it started nor completed while it ran: before and after the dumps we wait,
+ * through the kernel's commit lock, for any transaction in progress to finish, and check that
+ * the generation is still the one read first ({@link NftRequests#stillAt}). A dump that finds
+ * the table or a set gone (ENOENT) means someone deleted it meanwhile. Either way we read
+ * again, a bounded number of times. (A transaction the kernel aborts leaves the generation
+ * as it was; a read that ran during one may show objects it prepared. Such aborts are
+ * refused batches, rare and short.)
+ */
 public final class KernelReader {
+    /** Reads of one table before giving up on a ruleset that keeps changing. */
+    static final int ATTEMPTS = 8;
+
     private KernelReader() {
     }
 
-    /**
-     * What the kernel holds for our table.
-     *
-     * @param ruleSet    the table in our model
-     * @param unexpected what is in the table that bridgewall would never have put there
-     */
-    public record Installed(RuleSet ruleSet, List<String> unexpected) {
-    }
-
-    public static Optional<Installed> read(NetlinkSocket socket, String table, Family family) {
-        if (!exists(socket, table, family)) {
-            return Optional.empty();
+    /** One consistent read of the table, mapped into ours and foreign. */
+    public static ReadBack read(NetlinkSocket socket, String table, Family family) {
+        int first = -1;
+        int last = -1;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            int before = NftRequests.generation(socket);
+            if (attempt == 1) {
+                first = before;
+            }
+            if (!NftRequests.stillAt(socket, before)) {
+                last = NftRequests.generation(socket);
+                pause(attempt);
+                continue;
+            }
+            Optional<TableDump> dump;
+            try {
+                dump = dump(socket, table, family);
+            } catch (KernelException e) {
+                if (e.errno() != KernelException.ENOENT) {
+                    throw e;
+                }
+                // Only someone else's transaction makes an object vanish between our dumps.
+                last = NftRequests.generation(socket);
+                pause(attempt);
+                continue;
+            }
+            if (NftRequests.stillAt(socket, before)) {
+                return new ReadBack(before, dump.map(TableMapping::map));
+            }
+            last = NftRequests.generation(socket);
+            pause(attempt);
         }
-        List<String> unexpected = new ArrayList<>();
-        List<NamedSet> sets = readSets(socket, table, family, unexpected);
-        Map<String, List<Rule>> rules = readRules(socket, table, family);
-        List<Chain> chains = readChains(socket, table, family, rules, unexpected);
-        return Optional.of(new Installed(new RuleSet(table, family, sets, chains), unexpected));
+        throw new ConcurrentChangeException("reading table " + family.nftName() + " " + table, ATTEMPTS, first, last);
     }
 
     /** Whether the table exists, without reading its contents. */
     public static boolean exists(NetlinkSocket socket, String table, Family family) {
+        return tableFlags(socket, table, family).isPresent();
+    }
+
+    /** Every dump of one table, or empty when it does not exist. */
+    static Optional<TableDump> dump(NetlinkSocket socket, String table, Family family) {
+        OptionalInt flags = tableFlags(socket, table, family);
+        if (flags.isEmpty()) {
+            return Optional.empty();
+        }
+        List<TableDump.SetDump> sets = new ArrayList<>();
+        for (TableDump.SetDump set : sets(socket, table, family)) {
+            sets.add(set.withElements(elements(socket, table, family, set)));
+        }
+        return Optional.of(new TableDump(table, family, flags.getAsInt(), sets, chains(socket, table, family),
+                rules(socket, table, family), objects(socket, table, family), flowtables(socket, table, family)));
+    }
+
+    private static OptionalInt tableFlags(NetlinkSocket socket, String table, Family family) {
+        int[] flags = {0};
         try (NftnlTable request = NftnlTable.create(table, family.code())) {
             NftRequests.get(socket, Netlink.NFT_MSG_GETTABLE, family.code(), "reading table " + family.nftName()
-                    + " " + table, request::buildPayload, message -> { });
-            return true;
+                    + " " + table, request::buildPayload, message -> {
+                        try (NftnlTable answer = NftnlTable.parse(message)) {
+                            flags[0] = answer.flags();
+                        }
+                    });
+            return OptionalInt.of(flags[0]);
         } catch (KernelException e) {
             if (e.errno() == KernelException.ENOENT) {
-                return false;
+                return OptionalInt.empty();
             }
             throw e;
         }
     }
 
-    private static List<NamedSet> readSets(NetlinkSocket socket, String table, Family family, List<String> unexpected) {
-        List<NamedSet> sets = new ArrayList<>();
-        List<NftnlSet> parsed = new ArrayList<>();
+    /** The sets' attributes; each parsed set is copied out and freed before the next message. */
+    private static List<TableDump.SetDump> sets(NetlinkSocket socket, String table, Family family) {
+        List<TableDump.SetDump> sets = new ArrayList<>();
         try (NftnlSet request = NftnlSet.reference(table, null, family.code())) {
             NftRequests.dump(socket, Netlink.NFT_MSG_GETSET, family.code(), "reading the sets of " + table,
-                    request::buildPayload, message -> parsed.add(NftnlSet.parse(message)));
-        }
-        for (NftnlSet set : parsed) {
-            try (set) {
-                if (!table.equals(set.table())) {
-                    continue;
-                }
-                Optional<SetType> type = SetType.byDatatype(set.keyType());
-                if (type.isEmpty() || type.get().keyLength() != set.keyLength()) {
-                    unexpected.add("set " + set.name() + " has key type " + set.keyType() + " of " + set.keyLength() + " bytes");
-                    continue;
-                }
-                boolean interval = (set.flags() & NamedSet.FLAG_INTERVAL) != 0;
-                List<NftnlSet.Element> elements = readElements(socket, table, family, set.name());
-                sets.add(new NamedSet(set.name(), type.get(), interval,
-                        KernelElements.decode(elements, interval, set.keyLength())));
-            }
+                    request::buildPayload, message -> {
+                        try (NftnlSet set = NftnlSet.parse(message)) {
+                            if (table.equals(set.table())) {
+                                sets.add(new TableDump.SetDump(set.name(), set.flags(), set.keyType(), set.keyLength(),
+                                        set.dataType(), set.dataLength(), set.objectType(), set.policy(), set.size(),
+                                        set.timeoutMs(), set.gcIntervalMs(), set.hasExpressions(),
+                                        set.isConcatenation(), List.of()));
+                            }
+                        }
+                    });
         }
         return sets;
     }
 
-    private static List<NftnlSet.Element> readElements(NetlinkSocket socket, String table, Family family, String name) {
-        try (NftnlSet holder = NftnlSet.reference(table, name, family.code())) {
-            NftRequests.dump(socket, Netlink.NFT_MSG_GETSETELEM, family.code(), "reading the elements of set " + name,
+    private static List<NftnlSet.Element> elements(NetlinkSocket socket, String table, Family family,
+                                                   TableDump.SetDump set) {
+        try (NftnlSet holder = NftnlSet.reference(table, set.name(), family.code())) {
+            NftRequests.dump(socket, Netlink.NFT_MSG_GETSETELEM, family.code(), "reading the elements of set " + set.name(),
                     holder::buildPayload, holder::parseElements);
-            return holder.elements();
+            return holder.elements(set.mayHoldElementData());
         }
     }
 
-    private static Map<String, List<Rule>> readRules(NetlinkSocket socket, String table, Family family) {
-        Map<String, List<Rule>> byChain = new LinkedHashMap<>();
+    private static List<TableDump.RuleDump> rules(NetlinkSocket socket, String table, Family family) {
+        List<TableDump.RuleDump> rules = new ArrayList<>();
         try (NftnlRule request = NftnlRule.filterByTable(table, family.code())) {
             NftRequests.dump(socket, Netlink.NFT_MSG_GETRULE, family.code(), "reading the rules of " + table,
                     request::buildPayload, message -> {
                         try (NftnlRule rule = NftnlRule.parse(message)) {
-                            if (!table.equals(rule.table())) {
-                                return;
+                            if (table.equals(rule.table())) {
+                                List<Expr> exprs = rule.expressions().stream().map(ExprCodec::decode).toList();
+                                rules.add(new TableDump.RuleDump(rule.chain(), exprs, RuleComment.decode(rule.userdata())));
                             }
-                            List<Expr> exprs = rule.expressions().stream().map(ExprCodec::decode).toList();
-                            byChain.computeIfAbsent(rule.chain(), c -> new ArrayList<>())
-                                    .add(RuleDecompiler.decompile(exprs, RuleComment.decode(rule.userdata())));
                         }
                     });
         }
-        return byChain;
+        return rules;
     }
 
-    private static List<Chain> readChains(NetlinkSocket socket, String table, Family family,
-                                          Map<String, List<Rule>> rules, List<String> unexpected) {
-        List<Chain> chains = new ArrayList<>();
+    private static List<TableDump.ChainDump> chains(NetlinkSocket socket, String table, Family family) {
+        List<TableDump.ChainDump> chains = new ArrayList<>();
         try (NftnlChain request = NftnlChain.filterByTable(table, family.code())) {
             NftRequests.dump(socket, Netlink.NFT_MSG_GETCHAIN, family.code(), "reading the chains of " + table,
                     request::buildPayload, message -> {
                         try (NftnlChain chain = NftnlChain.parse(message)) {
-                            if (!table.equals(chain.table())) {
-                                return;
+                            if (table.equals(chain.table())) {
+                                chains.add(chain.isBaseChain()
+                                        ? new TableDump.ChainDump(chain.name(), true, chain.type(), chain.hookNumber(),
+                                        chain.priority(), chain.policy(), chain.device(), chain.flags())
+                                        : TableDump.ChainDump.regular(chain.name()));
                             }
-                            toModel(chain, rules.getOrDefault(chain.name(), List.of()))
-                                    .ifPresentOrElse(chains::add,
-                                            () -> unexpected.add("chain " + chain.name() + " is not a base chain bridgewall makes"));
                         }
                     });
         }
         return chains;
     }
 
-    private static Optional<Chain> toModel(NftnlChain chain, List<Rule> rules) {
-        if (!chain.isBaseChain() || chain.policy().isEmpty()) {
-            return Optional.empty();
+    private static List<TableDump.ObjectDump> objects(NetlinkSocket socket, String table, Family family) {
+        List<TableDump.ObjectDump> objects = new ArrayList<>();
+        try (NftnlObject request = NftnlObject.filterByTable(table, family.code())) {
+            NftRequests.dump(socket, Netlink.NFT_MSG_GETOBJ, family.code(), "reading the stateful objects of " + table,
+                    request::buildPayload, message -> {
+                        try (NftnlObject object = NftnlObject.parse(message)) {
+                            if (table.equals(object.table())) {
+                                objects.add(new TableDump.ObjectDump(object.type(), object.name(), state(object),
+                                        object.describe()));
+                            }
+                        }
+                    });
         }
-        Optional<Chain.ChainType> type = Arrays.stream(Chain.ChainType.values())
-                .filter(t -> t.nftName().equals(chain.type())).findFirst();
-        Optional<Chain.Hook> hook = Arrays.stream(Chain.Hook.values())
-                .filter(h -> h.number() == chain.hookNumber()).findFirst();
-        Optional<Chain.Policy> policy = Arrays.stream(Chain.Policy.values())
-                .filter(p -> p.verdict() == chain.policy().getAsInt()).findFirst();
-        if (type.isEmpty() || hook.isEmpty() || policy.isEmpty()) {
-            return Optional.empty();
+        return objects;
+    }
+
+    private static List<Long> state(NftnlObject object) {
+        return switch (object.type()) {
+            case TableDump.ObjectDump.COUNTER -> List.of(object.u64(NftnlAttr.OBJ_CTR_PKTS), object.u64(NftnlAttr.OBJ_CTR_BYTES));
+            case TableDump.ObjectDump.QUOTA -> List.of(object.u64(NftnlAttr.OBJ_QUOTA_BYTES),
+                    object.u64(NftnlAttr.OBJ_QUOTA_CONSUMED), object.u32(NftnlAttr.OBJ_QUOTA_FLAGS));
+            case TableDump.ObjectDump.LIMIT -> List.of(object.u64(NftnlAttr.OBJ_LIMIT_RATE), object.u64(NftnlAttr.OBJ_LIMIT_UNIT),
+                    object.u32(NftnlAttr.OBJ_LIMIT_BURST), object.u32(NftnlAttr.OBJ_LIMIT_TYPE), object.u32(NftnlAttr.OBJ_LIMIT_FLAGS));
+            default -> List.of();
+        };
+    }
+
+    private static List<TableDump.FlowtableDump> flowtables(NetlinkSocket socket, String table, Family family) {
+        List<TableDump.FlowtableDump> flowtables = new ArrayList<>();
+        try (NftnlFlowtable request = NftnlFlowtable.filterByTable(table, family.code())) {
+            NftRequests.dump(socket, Netlink.NFT_MSG_GETFLOWTABLE, family.code(), "reading the flowtables of " + table,
+                    request::buildPayload, message -> {
+                        try (NftnlFlowtable flowtable = NftnlFlowtable.parse(message)) {
+                            if (table.equals(flowtable.table())) {
+                                flowtables.add(new TableDump.FlowtableDump(flowtable.name(), flowtable.hookNumber(),
+                                        flowtable.priority(), flowtable.devices()));
+                            }
+                        }
+                    });
         }
-        return Optional.of(new Chain(chain.name(), type.get(), hook.get(), chain.priority(), policy.get(), rules));
+        return flowtables;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 3 * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the table again", e);
+        }
     }
 }

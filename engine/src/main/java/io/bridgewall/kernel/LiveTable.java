@@ -47,7 +47,10 @@ public final class LiveTable implements AutoCloseable {
      * @param generationAfter  the generation our commit produced; {@code generationBefore} when unchanged
      */
     public record Update(Applier.Kind kind, int messages, int bytes, int generationBefore, int generationAfter,
-                         boolean fromMemory) {
+                         boolean fromMemory, List<String> differences) {
+        public Update {
+            differences = List.copyOf(differences);
+        }
     }
 
     /** Brings the kernel to {@code planned}: from memory when nobody else committed since our last commit. */
@@ -76,11 +79,12 @@ public final class LiveTable implements AutoCloseable {
     }
 
     private Optional<Update> applyFromMemory(Known state, RuleSet planned) {
-        Applier.Compiled compiled = Applier.compile(Optional.of(new KernelReader.Installed(state.ruleSet(), List.of())),
+        Applier.Compiled compiled = Applier.compile(Optional.of(InstalledTable.onlyOurs(state.ruleSet())),
                 planned, OptionalInt.of(state.generation()));
         if (compiled.wire().isEmpty()) {
             known = Optional.of(new Known(state.generation(), planned));
-            return Optional.of(new Update(Applier.Kind.UNCHANGED, 0, 0, state.generation(), state.generation(), true));
+            return Optional.of(new Update(Applier.Kind.UNCHANGED, 0, 0, state.generation(), state.generation(), true,
+                    List.of()));
         }
         WireBatch wire = compiled.wire().get();
         BatchOutcome outcome = socket.send(wire);
@@ -88,7 +92,7 @@ public final class LiveTable implements AutoCloseable {
             int after = next(state.generation());
             remember(after, planned);
             return Optional.of(new Update(compiled.kind(), wire.messageCount(), wire.byteLength(), state.generation(),
-                    after, true));
+                    after, true, compiled.differences()));
         }
         // Refused (someone committed since: ERESTART; or anything else) or answer lost: the
         // kernel is the authority; the full path reads it, retries and explains errors.
@@ -101,7 +105,7 @@ public final class LiveTable implements AutoCloseable {
         int before = transaction.generationBefore();
         if (transaction.kind() == Applier.Kind.UNCHANGED) {
             known = Optional.of(new Known(before, planned));
-            return new Update(transaction.kind(), 0, 0, before, before, false);
+            return new Update(transaction.kind(), 0, 0, before, before, false, List.of());
         }
         int after = NftRequests.generation(socket);
         if (after == next(before)) {
@@ -111,7 +115,8 @@ public final class LiveTable implements AutoCloseable {
             known = Optional.empty();
             rememberGeneration(next(before));
         }
-        return new Update(transaction.kind(), transaction.messages(), transaction.bytes(), before, after, false);
+        return new Update(transaction.kind(), transaction.messages(), transaction.bytes(), before, after, false,
+                transaction.differences());
     }
 
     private void remember(int generation, RuleSet planned) {
@@ -141,9 +146,17 @@ public final class LiveTable implements AutoCloseable {
         return NftRequests.generation(socket);
     }
 
-    /** Reads our table back from the kernel (the check after a repair). */
-    public Optional<KernelReader.Installed> installed(RuleSet planned) {
-        return KernelReader.read(socket, planned.table(), planned.family());
+    /**
+     * Reads our table back and judges whether the kernel enforces the plan that our commit at
+     * {@code ourGeneration} sent (the check after a repair). Never throws for a ruleset others
+     * keep changing: that is an outcome.
+     */
+    public Verification verify(RuleSet planned, int ourGeneration) {
+        try {
+            return Verification.judge(ourGeneration, KernelReader.read(socket, planned.table(), planned.family()), planned);
+        } catch (ConcurrentChangeException e) {
+            return Verification.unreadable(ourGeneration, e);
+        }
     }
 
     @Override

@@ -42,6 +42,16 @@ public final class Planner {
     public static final String UDP_PORTS = "host_udp_ports";
     public static final String ICMPV6_TYPES = "host_icmpv6_types";
 
+    public static final String INPUT = "input";
+    public static final String FORWARD = "forward";
+    public static final String POSTROUTING = "postrouting";
+
+    /** Every set any plan can hold: a set of another name in our table was put there by someone else. */
+    public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
+            MASQ_NETS_V4, MASQ_NETS_V6, BLOCKED_V4, BLOCKED_V6, TCP_PORTS, UDP_PORTS, ICMPV6_TYPES);
+    /** Every chain any plan can hold. */
+    public static final List<String> CHAIN_NAMES = List.of(INPUT, FORWARD, POSTROUTING);
+
     /** Neighbour discovery and router advertisements: without them IPv6 on the host stops working. */
     static final List<Integer> ICMPV6_ESSENTIAL = List.of(134, 135, 136);
 
@@ -75,7 +85,7 @@ public final class Planner {
     }
 
     private static Chain inputChain() {
-        return new Chain("input", Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, List.of(
+        return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, List.of(
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED))),
                         accept()),
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.INVALID))), drop()),
@@ -88,7 +98,7 @@ public final class Planner {
 
     private static Chain forwardChain() {
         Match fromBridge = new Match.InterfaceInSet(Direction.IN, BRIDGES, false);
-        return new Chain("forward", Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
+        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
@@ -105,7 +115,7 @@ public final class Planner {
 
     private static Chain postroutingChain() {
         Match leavesBridges = new Match.InterfaceInSet(Direction.OUT, BRIDGES, true);
-        return new Chain("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING, 100, Chain.Policy.ACCEPT, List.of(
+        return new Chain(POSTROUTING, Chain.ChainType.NAT, Chain.Hook.POSTROUTING, 100, Chain.Policy.ACCEPT, List.of(
                 new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV4, AddressField.SOURCE, MASQ_NETS_V4)),
                         List.of(new Statement.Masquerade()), "containers leaving the host, IPv4"),
                 new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV6, AddressField.SOURCE, MASQ_NETS_V6)),

@@ -52,7 +52,16 @@ public sealed interface Expr {
     record Masquerade() implements Expr {
     }
 
-    /** An expression bridgewall does not model; read back from someone else's change. */
-    record Unknown(String name) implements Expr {
+    /**
+     * An expression bridgewall does not make, or makes but not with these attributes; read
+     * back from someone else's change.
+     *
+     * @param name the kernel's expression name ("log", "lookup", ...)
+     * @param text what it does, as `nft --debug=netlink` prints it
+     */
+    record Unknown(String name, String text) implements Expr {
+        public Unknown(String name) {
+            this(name, name);
+        }
     }
 }

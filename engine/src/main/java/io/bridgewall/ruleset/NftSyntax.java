@@ -41,19 +41,37 @@ public final class NftSyntax {
 
     /** What is installed, with live counter values. */
     public static String listing(RuleSet ruleSet) {
+        return listing(ruleSet, List.of(), List.of());
+    }
+
+    /**
+     * What is installed, with live counter values, and lines of the table's own that the model
+     * does not hold: {@code head} goes first inside the table, {@code tail} after the chains
+     * (each line without the table's indentation).
+     */
+    public static String listing(RuleSet ruleSet, List<String> head, List<String> tail) {
         NftSyntax syntax = new NftSyntax(true);
-        syntax.table(ruleSet);
+        syntax.table(ruleSet, head, tail);
         return syntax.out.toString();
     }
 
     private void table(RuleSet ruleSet) {
+        table(ruleSet, List.of(), List.of());
+    }
+
+    private void table(RuleSet ruleSet, List<String> head, List<String> tail) {
         out.append("table ").append(ruleSet.family().nftName()).append(' ').append(ruleSet.table()).append(" {\n");
+        head.forEach(line -> out.append('\t').append(line).append('\n'));
+        if (!head.isEmpty()) {
+            out.append('\n');
+        }
         for (NamedSet set : ruleSet.sets()) {
             set(set);
         }
         for (Chain chain : ruleSet.chains()) {
             chain(chain);
         }
+        tail.forEach(line -> out.append('\t').append(line).append('\n'));
         out.append("}\n");
     }
 
@@ -95,6 +113,11 @@ public final class NftSyntax {
         out.append("\t}\n");
     }
 
+    /** One rule as `nft list` prints it, with counter values. */
+    public static String listedRuleText(Rule rule) {
+        return new NftSyntax(true).rule(rule);
+    }
+
     /** One rule as nft text, counters without values: for error messages and logs. */
     public static String ruleText(Rule rule) {
         return new NftSyntax(false).rule(rule);
@@ -109,7 +132,7 @@ public final class NftSyntax {
             text.append(statement(statement)).append(' ');
         }
         if (!rule.unparsed().isEmpty()) {
-            text.append("# not made by bridgewall: ").append(rule.unparsed()).append(' ');
+            text.append("# not made by bridgewall: ").append(unparsedText(rule.unparsed())).append(' ');
         }
         if (!rule.comment().isEmpty()) {
             text.append("comment \"").append(sanitize(rule.comment()).replace("\"", "'")).append("\" ");
@@ -145,6 +168,79 @@ public final class NftSyntax {
             return "masquerade";
         }
         throw new IllegalArgumentException("cannot render " + statement);
+    }
+
+    /**
+     * Kernel expressions bridgewall could not read as one of its rules, in the words
+     * `nft --debug=netlink` uses: "[ meta load iifname => reg 1 ] [ lookup reg 1 set bridges ]".
+     */
+    public static String unparsedText(List<Expr> exprs) {
+        return exprs.stream().map(e -> "[ " + sanitize(exprText(e)) + " ]").collect(Collectors.joining(" "));
+    }
+
+    private static final Map<Integer, String> META_KEYS = Map.of(Expr.META_IIFNAME, "iifname", Expr.META_OIFNAME, "oifname",
+            Expr.META_NFPROTO, "nfproto", Expr.META_L4PROTO, "l4proto");
+
+    private static String exprText(Expr expr) {
+        if (expr instanceof Expr.Meta e) {
+            return "meta load " + META_KEYS.getOrDefault(e.key(), "key " + e.key()) + " => reg " + e.register();
+        } else if (expr instanceof Expr.Payload e) {
+            String base = switch (e.base()) {
+                case 0 -> "link";
+                case Expr.PAYLOAD_NETWORK_HEADER -> "network";
+                case Expr.PAYLOAD_TRANSPORT_HEADER -> "transport";
+                default -> "base " + e.base();
+            };
+            return "payload load " + e.length() + "b @ " + base + " header + " + e.offset() + " => reg " + e.register();
+        } else if (expr instanceof Expr.Cmp e) {
+            String operator = switch (e.operator()) {
+                case Expr.CMP_EQ -> "eq";
+                case Expr.CMP_NEQ -> "neq";
+                case 2 -> "lt";
+                case 3 -> "lte";
+                case 4 -> "gt";
+                case 5 -> "gte";
+                default -> "op " + e.operator();
+            };
+            return "cmp " + operator + " reg " + e.register() + " " + e.data();
+        } else if (expr instanceof Expr.Bitwise e) {
+            return "bitwise reg " + e.destinationRegister() + " = ( reg " + e.sourceRegister() + " & " + e.mask()
+                    + " ) ^ " + e.xor();
+        } else if (expr instanceof Expr.Ct e) {
+            return "ct load " + (e.key() == Expr.CT_STATE ? "state" : "key " + e.key()) + " => reg " + e.register();
+        } else if (expr instanceof Expr.Lookup e) {
+            return "lookup reg " + e.register() + " set " + e.set() + ((e.flags() & Expr.LOOKUP_INVERT) != 0 ? " 0x1" : "");
+        } else if (expr instanceof Expr.Immediate e) {
+            return "immediate reg 0 " + verdictText(e.verdict(), "");
+        } else if (expr instanceof Expr.Counter e) {
+            return "counter pkts " + e.packets() + " bytes " + e.bytes();
+        } else if (expr instanceof Expr.Masquerade) {
+            return "masq";
+        } else if (expr instanceof Expr.Unknown e) {
+            return e.text();
+        }
+        throw new IllegalArgumentException("cannot render " + expr);
+    }
+
+    /** A verdict as nft writes it: NF_DROP 0, NF_ACCEPT 1, NFT_CONTINUE -1, NFT_BREAK -2, NFT_JUMP -3, ... */
+    public static String verdictText(int verdict, String chain) {
+        return switch (verdict) {
+            case Expr.VERDICT_DROP -> "drop";
+            case Expr.VERDICT_ACCEPT -> "accept";
+            case 2 -> "stolen";
+            case 3 -> "queue";
+            case -1 -> "continue";
+            case -2 -> "break";
+            case -3 -> chain.isEmpty() ? "jump" : "jump " + chain;
+            case -4 -> chain.isEmpty() ? "goto" : "goto " + chain;
+            case -5 -> "return";
+            default -> "verdict " + verdict;
+        };
+    }
+
+    /** One set element in nft words ("docker0" quoted, 10.0.0.0/8, 22, nd-router-advert). */
+    public static String elementText(SetType type, SetElement element) {
+        return element(type, element);
     }
 
     static String element(SetType type, SetElement element) {

@@ -37,7 +37,11 @@ public final class RuleDecompiler {
             }
             matches.add(match.get());
         }
-        return new Rule(matches, statements, comment);
+        Rule rule = new Rule(matches, statements, comment);
+        // The patterns above look at keys and set names; compiling back and comparing
+        // expression by expression also pins registers, lengths and order, so a rule that
+        // merely resembles ours is kept whole as unparsed.
+        return RuleCompiler.compile(rule).equals(exprs) ? rule : new Rule(List.of(), List.of(), comment, exprs);
     }
 
     private Optional<Statement> statement() {

@@ -21,11 +21,4 @@ public record RuleSet(String table, Family family, List<NamedSet> sets, List<Cha
     public int ruleCount() {
         return chains.stream().mapToInt(c -> c.rules().size()).sum();
     }
-
-    /** What must match the kernel exactly: no human notes, counters at zero. */
-    public RuleSet comparable() {
-        return new RuleSet(table, family, sets.stream().map(NamedSet::withoutNotes).toList(),
-                chains.stream().map(c -> new Chain(c.name(), c.type(), c.hook(), c.priority(), c.policy(),
-                        c.rules().stream().map(Rule::withZeroCounters).toList())).toList());
-    }
 }

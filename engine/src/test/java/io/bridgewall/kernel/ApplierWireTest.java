@@ -32,7 +32,7 @@ class ApplierWireTest {
     void aFirstInstallIsOneBatchAtTheGenerationItWasComputedFrom() {
         Applier.Compiled compiled = Applier.compile(Optional.empty(), SAMPLE, OptionalInt.of(41));
 
-        assertThat(compiled.kind()).isEqualTo(Applier.Kind.REPLACED);
+        assertThat(compiled.kind()).isEqualTo(Applier.Kind.INSTALLED);
         WireBatch wire = compiled.wire().orElseThrow();
         assertThat(wire.generation()).hasValue(41);
         assertThat(wire.body()).extracting(WireMessage::type).startsWith(Netlink.nftType(Netlink.NFT_MSG_NEWTABLE),
@@ -44,7 +44,7 @@ class ApplierWireTest {
 
     @Test
     void whatTheKernelAlreadyHoldsCompilesToNothing() {
-        Applier.Compiled compiled = Applier.compile(Optional.of(new KernelReader.Installed(SAMPLE, List.of())), SAMPLE,
+        Applier.Compiled compiled = Applier.compile(Optional.of(InstalledTable.onlyOurs(SAMPLE)), SAMPLE,
                 OptionalInt.of(3));
 
         assertThat(compiled.kind()).isEqualTo(Applier.Kind.UNCHANGED);
@@ -76,7 +76,7 @@ class ApplierWireTest {
             Applier.Transaction first = Applier.apply(socket, docker0);
             Applier.Transaction again = Applier.apply(socket, docker0);
 
-            assertThat(first.kind()).isEqualTo(Applier.Kind.REPLACED);
+            assertThat(first.kind()).isEqualTo(Applier.Kind.INSTALLED);
             assertThat(first.generationBefore()).isEqualTo(1);
             assertThat(first.lostAnswers()).isEmpty();
             assertThat(again.kind()).isEqualTo(Applier.Kind.UNCHANGED);
@@ -101,7 +101,7 @@ class ApplierWireTest {
         try (NetlinkSocket socket = NetlinkSocket.over(kernel, 1_000_000)) {
             Applier.Transaction transaction = Applier.apply(socket, DOCKER0);
 
-            assertThat(transaction.kind()).isEqualTo(Applier.Kind.REPLACED);
+            assertThat(transaction.kind()).isEqualTo(Applier.Kind.INSTALLED);
             assertThat(transaction.attempts()).isEqualTo(1);
             assertThat(transaction.lostAnswers()).containsExactly(
                     new Applier.LostAnswer(1, io.bridgewall.netlink.StateUnknownException.Reason.TIMEOUT, 1, 2, true));
@@ -137,7 +137,7 @@ class ApplierWireTest {
         try (NetlinkSocket socket = NetlinkSocket.over(kernel, first)) {
             Applier.Transaction transaction = Applier.apply(socket, DOCKER0);
 
-            assertThat(transaction.kind()).isEqualTo(Applier.Kind.REPLACED);
+            assertThat(transaction.kind()).isEqualTo(Applier.Kind.INSTALLED);
             assertThat(transaction.attempts()).isEqualTo(2);
             assertThat(transaction.lostAnswers()).containsExactly(new Applier.LostAnswer(1,
                     io.bridgewall.netlink.StateUnknownException.Reason.REPLIES_LOST, 1, 1, false));

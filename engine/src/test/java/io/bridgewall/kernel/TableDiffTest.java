@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class TableDiffTest {
     private static final RuleSet SAMPLE = Planner.plan(Fixtures.samplePolicy());
 
-    private static Optional<KernelReader.Installed> installed(RuleSet ruleSet) {
-        return Optional.of(new KernelReader.Installed(ruleSet, List.of()));
+    private static Optional<InstalledTable> installed(RuleSet ruleSet) {
+        return Optional.of(InstalledTable.onlyOurs(ruleSet));
     }
 
     private static RuleSet withBridges(List<Bridge> bridges) {
@@ -38,8 +38,10 @@ class TableDiffTest {
     @Test
     void somethingBridgewallCannotModelMeansTheWholeTableIsReplaced() {
         TableDiff.Result result = TableDiff.between(
-                Optional.of(new KernelReader.Installed(SAMPLE, List.of("chain extra is not a base chain"))), SAMPLE);
+                Optional.of(new InstalledTable(SAMPLE, List.of(new Foreign.TableFlags(Foreign.TABLE_DORMANT)))), SAMPLE);
         assertThat(result.replaceWholeTable()).isTrue();
+        assertThat(result.differences()).containsExactly("not made by bridgewall: table flags dormant (dormant: none of "
+                + "its chains filters anything)");
     }
 
     @Test

@@ -144,6 +144,18 @@ class NftSyntaxTest {
     void listingMarksRulesBridgewallDidNotMake() {
         Rule foreign = new Rule(List.of(), List.of(), "", List.of(new Expr.Unknown("log")));
 
-        assertThat(NftSyntax.ruleText(foreign)).isEqualTo("# not made by bridgewall: [Unknown[name=log]]");
+        assertThat(NftSyntax.ruleText(foreign)).isEqualTo("# not made by bridgewall: [ log ]");
+    }
+
+    @Test
+    void foreignRulesAreWrittenInNftsDebugWordsNeverAsJavaRecords() {
+        // `jump somewhere` read back: a verdict bridgewall never makes (NFT_JUMP is -3)
+        Rule jump = new Rule(List.of(), List.of(), "", List.of(new Expr.Meta(Expr.META_IIFNAME, 1),
+                new Expr.Lookup("bridges", 1, 0), new Expr.Immediate(-3),
+                new Expr.Unknown("lookup", "lookup reg 1 set blocked_v4 dreg 0 0x0")));
+
+        assertThat(NftSyntax.listedRuleText(jump)).isEqualTo("# not made by bridgewall: [ meta load iifname => reg 1 ] "
+                + "[ lookup reg 1 set bridges ] [ immediate reg 0 jump ] [ lookup reg 1 set blocked_v4 dreg 0 0x0 ]")
+                .doesNotContain("Immediate[").doesNotContain("verdict=");
     }
 }

@@ -123,6 +123,19 @@ class RuleCompilerTest {
     }
 
     @Test
+    void keepsARuleThatOnlyResemblesOursWholeInUnparsed() {
+        // `iifname @bridges` loads the name into register 1 and looks register 1 up; this loads
+        // into register 2 and looks up whatever register 1 holds: not the same rule at all.
+        List<Expr> exprs = List.of(new Expr.Meta(Expr.META_IIFNAME, 2), new Expr.Lookup("bridges", 1, 0),
+                new Expr.Immediate(Expr.VERDICT_DROP));
+
+        Rule rule = RuleDecompiler.decompile(exprs, "");
+
+        assertThat(rule.unparsed()).isEqualTo(exprs);
+        assertThat(rule.matches()).isEmpty();
+    }
+
+    @Test
     void keepsAnUnknownExpressionWholeInUnparsed() {
         List<Expr> exprs = List.of(new Expr.Meta(Expr.META_IIFNAME, 1), new Expr.Lookup("bridges", 1, 0),
                 new Expr.Unknown("log"), new Expr.Immediate(Expr.VERDICT_DROP));

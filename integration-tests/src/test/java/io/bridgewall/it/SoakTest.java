@@ -6,7 +6,7 @@ import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
 import io.bridgewall.kernel.Applier;
-import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.Firewall;
 import io.bridgewall.netlink.BatchOutcome;
 import io.bridgewall.netlink.DumpInterruptedException;
 import io.bridgewall.netlink.Netlink;
@@ -93,16 +93,15 @@ class SoakTest {
             }, "foreign-rewriter");
             rewriter.start();
             long started = System.nanoTime();
-            try (NetlinkSocket socket = NetlinkSocket.open(Optional.of(netns.name()))) {
+            try (NetlinkSocket socket = NetlinkSocket.open(Optional.of(netns.name()));
+                 Firewall firewall = Firewall.over(socket)) {
                 for (int i = 0; i < applies; i++) {
                     RuleSet plan = plans.get(i % 2);
                     mixIn(i, netns, socket, counts);
                     Applier.Transaction transaction = Applier.apply(socket, plan);
                     counts.record(transaction);
                     // Our own read-back, as apply's verification does: it must agree with nft.
-                    boolean readBackEquals = KernelReader.read(socket, TABLE, Family.INET)
-                            .map(installed -> installed.ruleSet().comparable().equals(plan.comparable()))
-                            .orElse(false);
+                    boolean readBackEquals = firewall.check(plan).verified();
                     boolean checkWithNft = !readBackEquals || i % 100 == 0 || i == applies - 1;
                     if (checkWithNft) {
                         String kernel = netns.exec("nft", "list", "table", "inet", TABLE).orThrow().stdout();

@@ -36,6 +36,8 @@ public interface LibNftnl {
 
     @u_int32_t int nftnl_table_get_u32(Pointer table, @u_int16_t int attr);
 
+    @u_int64_t long nftnl_table_get_u64(Pointer table, @u_int16_t int attr);
+
     void nftnl_table_nlmsg_build_payload(Pointer nlh, Pointer table);
 
     int nftnl_table_nlmsg_parse(Pointer nlh, Pointer table);
@@ -116,6 +118,10 @@ public interface LibNftnl {
 
     @u_int64_t long nftnl_expr_get_u64(Pointer expr, @u_int16_t int attr);
 
+    /** Writes the expression as `nft --debug=netlink` shows it; returns the length it needed. */
+    int nftnl_expr_snprintf(byte[] buf, @jnr.ffi.types.size_t long size, Pointer expr, @u_int32_t int type,
+                            @u_int32_t int flags);
+
     String nftnl_expr_get_str(Pointer expr, @u_int16_t int attr);
 
     // --- sets and elements -------------------------------------------------------------
@@ -134,6 +140,8 @@ public interface LibNftnl {
     String nftnl_set_get_str(Pointer set, @u_int16_t int attr);
 
     @u_int32_t int nftnl_set_get_u32(Pointer set, @u_int16_t int attr);
+
+    @u_int64_t long nftnl_set_get_u64(Pointer set, @u_int16_t int attr);
 
     void nftnl_set_nlmsg_build_payload(Pointer nlh, Pointer set);
 
@@ -160,11 +168,63 @@ public interface LibNftnl {
 
     @u_int32_t int nftnl_set_elem_get_u32(Pointer elem, @u_int16_t int attr);
 
+    @u_int64_t long nftnl_set_elem_get_u64(Pointer elem, @u_int16_t int attr);
+
+    String nftnl_set_elem_get_str(Pointer elem, @u_int16_t int attr);
+
     Pointer nftnl_set_elems_iter_create(Pointer set);
 
     Pointer nftnl_set_elems_iter_next(Pointer iter);
 
     void nftnl_set_elems_iter_destroy(Pointer iter);
+
+    // --- stateful objects (counter, quota, limit, ...) ------------------------------------
+    Pointer nftnl_obj_alloc();
+
+    void nftnl_obj_free(Pointer obj);
+
+    boolean nftnl_obj_is_set(Pointer obj, @u_int16_t int attr);
+
+    int nftnl_obj_set_str(Pointer obj, @u_int16_t int attr, String value);
+
+    int nftnl_obj_set_u32(Pointer obj, @u_int16_t int attr, @u_int32_t int value);
+
+    String nftnl_obj_get_str(Pointer obj, @u_int16_t int attr);
+
+    @u_int32_t int nftnl_obj_get_u32(Pointer obj, @u_int16_t int attr);
+
+    @u_int64_t long nftnl_obj_get_u64(Pointer obj, @u_int16_t int attr);
+
+    void nftnl_obj_nlmsg_build_payload(Pointer nlh, Pointer obj);
+
+    int nftnl_obj_nlmsg_parse(Pointer nlh, Pointer obj);
+
+    int nftnl_obj_snprintf(byte[] buf, @jnr.ffi.types.size_t long size, Pointer obj, @u_int32_t int type,
+                           @u_int32_t int flags);
+
+    // --- flowtables ----------------------------------------------------------------------
+    Pointer nftnl_flowtable_alloc();
+
+    void nftnl_flowtable_free(Pointer flowtable);
+
+    boolean nftnl_flowtable_is_set(Pointer flowtable, @u_int16_t int attr);
+
+    int nftnl_flowtable_set_str(Pointer flowtable, @u_int16_t int attr, String value);
+
+    void nftnl_flowtable_set_u32(Pointer flowtable, @u_int16_t int attr, @u_int32_t int value);
+
+    String nftnl_flowtable_get_str(Pointer flowtable, @u_int16_t int attr);
+
+    @u_int32_t int nftnl_flowtable_get_u32(Pointer flowtable, @u_int16_t int attr);
+
+    int nftnl_flowtable_get_s32(Pointer flowtable, @u_int16_t int attr);
+
+    /** A NULL-terminated array of device names, owned by the flowtable. */
+    Pointer nftnl_flowtable_get_array(Pointer flowtable, @u_int16_t int attr);
+
+    void nftnl_flowtable_nlmsg_build_payload(Pointer nlh, Pointer flowtable);
+
+    int nftnl_flowtable_nlmsg_parse(Pointer nlh, Pointer flowtable);
 
     // --- generation --------------------------------------------------------------------
     Pointer nftnl_gen_alloc();

@@ -12,7 +12,10 @@ public final class NftnlAttr {
     public static final int TABLE_NAME = 0;
     public static final int TABLE_FAMILY = 1;
     public static final int TABLE_FLAGS = 2;
+    public static final int TABLE_USE = 3;
     public static final int TABLE_HANDLE = 4;
+    public static final int TABLE_USERDATA = 5;
+    public static final int TABLE_OWNER = 6;
 
     public static final int CHAIN_NAME = 0;
     public static final int CHAIN_FAMILY = 1;
@@ -22,6 +25,9 @@ public final class NftnlAttr {
     public static final int CHAIN_POLICY = 5;
     public static final int CHAIN_HANDLE = 9;
     public static final int CHAIN_TYPE = 10;
+    public static final int CHAIN_DEV = 11;
+    public static final int CHAIN_DEVICES = 12;
+    public static final int CHAIN_FLAGS = 13;
 
     public static final int RULE_FAMILY = 0;
     public static final int RULE_TABLE = 1;
@@ -34,12 +40,54 @@ public final class NftnlAttr {
     public static final int SET_FLAGS = 2;
     public static final int SET_KEY_TYPE = 3;
     public static final int SET_KEY_LEN = 4;
+    public static final int SET_DATA_TYPE = 5;
+    public static final int SET_DATA_LEN = 6;
     public static final int SET_FAMILY = 7;
     public static final int SET_ID = 8;
+    public static final int SET_POLICY = 9;
+    public static final int SET_DESC_SIZE = 10;
+    public static final int SET_TIMEOUT = 11;
+    public static final int SET_GC_INTERVAL = 12;
     public static final int SET_USERDATA = 13;
+    public static final int SET_OBJ_TYPE = 14;
+    public static final int SET_DESC_CONCAT = 16;
+    public static final int SET_EXPR = 17;
+    public static final int SET_EXPRESSIONS = 18;
 
     public static final int SET_ELEM_FLAGS = 0;
     public static final int SET_ELEM_KEY = 1;
+    public static final int SET_ELEM_VERDICT = 2;
+    public static final int SET_ELEM_CHAIN = 3;
+    public static final int SET_ELEM_DATA = 4;
+    public static final int SET_ELEM_TIMEOUT = 5;
+    public static final int SET_ELEM_EXPIRATION = 6;
+    public static final int SET_ELEM_USERDATA = 7;
+    public static final int SET_ELEM_EXPR = 8;
+    public static final int SET_ELEM_OBJREF = 9;
+    public static final int SET_ELEM_KEY_END = 10;
+    public static final int SET_ELEM_EXPRESSIONS = 11;
+
+    public static final int OBJ_TABLE = 0;
+    public static final int OBJ_NAME = 1;
+    public static final int OBJ_TYPE = 2;
+    public static final int OBJ_FAMILY = 3;
+    public static final int OBJ_CTR_PKTS = 16;
+    public static final int OBJ_CTR_BYTES = 17;
+    public static final int OBJ_QUOTA_BYTES = 16;
+    public static final int OBJ_QUOTA_CONSUMED = 17;
+    public static final int OBJ_QUOTA_FLAGS = 18;
+    public static final int OBJ_LIMIT_RATE = 16;
+    public static final int OBJ_LIMIT_UNIT = 17;
+    public static final int OBJ_LIMIT_BURST = 18;
+    public static final int OBJ_LIMIT_TYPE = 19;
+    public static final int OBJ_LIMIT_FLAGS = 20;
+
+    public static final int FLOWTABLE_NAME = 0;
+    public static final int FLOWTABLE_FAMILY = 1;
+    public static final int FLOWTABLE_TABLE = 2;
+    public static final int FLOWTABLE_HOOKNUM = 3;
+    public static final int FLOWTABLE_PRIO = 4;
+    public static final int FLOWTABLE_DEVICES = 6;
 
     public static final int GEN_ID = 0;
 
@@ -53,13 +101,16 @@ public final class NftnlAttr {
 
     public static final int META_KEY = 1;
     public static final int META_DREG = 2;
+    public static final int META_SREG = 3;
 
     public static final int CMP_SREG = 1;
     public static final int CMP_OP = 2;
     public static final int CMP_DATA = 3;
 
     public static final int IMM_DREG = 1;
+    public static final int IMM_DATA = 2;
     public static final int IMM_VERDICT = 3;
+    public static final int IMM_CHAIN = 4;
 
     public static final int CTR_PACKETS = 1;
     public static final int CTR_BYTES = 2;
@@ -69,11 +120,23 @@ public final class NftnlAttr {
     public static final int BITWISE_LEN = 3;
     public static final int BITWISE_MASK = 4;
     public static final int BITWISE_XOR = 5;
+    public static final int BITWISE_OP = 6;
 
     public static final int LOOKUP_SREG = 1;
+    public static final int LOOKUP_DREG = 2;
     public static final int LOOKUP_SET = 3;
     public static final int LOOKUP_FLAGS = 5;
 
     public static final int CT_DREG = 1;
     public static final int CT_KEY = 2;
+
+    /**
+     * Above the highest attribute id of any libnftnl 1.2 expression (payload and tunnel reach
+     * about 10): ids 1..this are checked for presence, which is a bit test in libnftnl, never
+     * an assertion.
+     */
+    public static final int EXPR_MAX_ATTR = 20;
+
+    /** nftnl_*_snprintf output type: the format `nft --debug=netlink` prints. */
+    public static final int OUTPUT_DEFAULT = 0;
 }

@@ -79,8 +79,10 @@ public final class Netlink {
     public static final int NFT_MSG_NEWGEN = 15;
     public static final int NFT_MSG_GETGEN = 16;
     public static final int NFT_MSG_NEWOBJ = 18;
+    public static final int NFT_MSG_GETOBJ = 19;
     public static final int NFT_MSG_DELOBJ = 20;
     public static final int NFT_MSG_NEWFLOWTABLE = 22;
+    public static final int NFT_MSG_GETFLOWTABLE = 23;
     public static final int NFT_MSG_DELFLOWTABLE = 24;
 
     /** NFT_MSG_NEWGEN attributes (big-endian numbers). */

@@ -61,6 +61,13 @@ public record WireMessage(String description, byte[] bytes) {
         return new WireMessage("end the transaction", b.array());
     }
 
+    /** The same message asking the kernel for an ack (an empty batch is answered only then). */
+    public WireMessage withAck() {
+        ByteBuffer b = ByteBuffer.wrap(bytes.clone()).order(ByteOrder.nativeOrder());
+        b.putShort(6, (short) (flags() | Netlink.NLM_F_ACK));
+        return new WireMessage(description, b.array());
+    }
+
     private static ByteBuffer header(int length, int type, int flags, int family) {
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
         b.putInt(0, length);

@@ -1,7 +1,12 @@
 package io.bridgewall.nftnl;
 
+import io.bridgewall.nativelib.LibNftnl;
 import io.bridgewall.nativelib.NativeLibraries;
+import io.bridgewall.nativelib.NftnlAttr;
 import io.bridgewall.netlink.DumpInterruptedException;
+import io.bridgewall.netlink.WireMessage;
+import io.bridgewall.netlink.WireBatch;
+import io.bridgewall.netlink.BatchOutcome;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.MessageBuffer;
 import io.bridgewall.netlink.Netlink;
@@ -116,6 +121,29 @@ public final class NftRequests {
                 NetlinkPeers.holderOf(socket.netns(), Netlink.NETLINK_NETFILTER, owner.getAsInt()));
     }
 
+    /**
+     * Whether the ruleset is still at {@code generation} once no transaction is being
+     * committed: an empty batch carrying that generation. The kernel takes its commit lock for
+     * it (so it waits for a commit in progress to finish), answers ERESTART when the generation
+     * moved on, and commits nothing (an empty transaction does not make a new generation).
+     */
+    public static boolean stillAt(NetlinkSocket socket, int generation) {
+        // Only an acked begin message makes the kernel answer an empty batch at all.
+        WireBatch probe = new WireBatch(List.of(WireMessage.batchBegin(OptionalInt.of(generation)).withAck(),
+                WireMessage.batchEnd()));
+        BatchOutcome outcome = socket.send(probe);
+        if (outcome instanceof BatchOutcome.Refused refused) {
+            if (refused.error().errno() == Netlink.ERESTART) {
+                return false;
+            }
+            throw refused.error();
+        }
+        if (outcome instanceof BatchOutcome.Unknown unknown) {
+            throw unknown.cause();
+        }
+        return true;
+    }
+
     private static void send(NetlinkSocket socket, int nftMessage, int family, int flags, String operation,
                              Consumer<Pointer> payload, Consumer<NetlinkMessage> onMessage) {
         for (int attempt = 1; ; attempt++) {
@@ -142,4 +170,8 @@ public final class NftRequests {
         }
     }
 
+
+    private static LibNftnl nftnl() {
+        return NativeLibraries.nftnl();
+    }
 }

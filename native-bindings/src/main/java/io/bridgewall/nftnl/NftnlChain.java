@@ -83,6 +83,19 @@ public final class NftnlChain extends NativeObject {
                 : OptionalInt.empty();
     }
 
+    /** The device of a netdev-style base chain (ingress), or "". */
+    public String device() {
+        return nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_DEV)
+                ? nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_DEV)
+                : nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_DEVICES) ? "(several devices)" : "";
+    }
+
+    /** NFT_CHAIN_* flags (hw offload, binding); 0 when none. */
+    public int flags() {
+        return nftnl().nftnl_chain_is_set(pointer(), NftnlAttr.CHAIN_FLAGS)
+                ? nftnl().nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_FLAGS) : 0;
+    }
+
     @Override
     void free(Pointer pointer) {
         nftnl().nftnl_chain_free(pointer);

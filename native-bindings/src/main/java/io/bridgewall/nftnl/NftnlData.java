@@ -17,6 +17,26 @@ final class NftnlData {
         return out;
     }
 
+    /** A libnftnl snprintf-style call. */
+    interface Printer {
+        int print(byte[] buffer, long size);
+    }
+
+    /** Runs a libnftnl snprintf into a bounded buffer; text longer than 4 KiB is cut. */
+    static String text(Printer printer) {
+        byte[] buffer = new byte[4096];
+        int written = printer.print(buffer, buffer.length);
+        if (written <= 0) {
+            return "";
+        }
+        int length = Math.min(written, buffer.length - 1);
+        int end = 0;
+        while (end < length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+
     static void requireLength(byte[] data, int max, String what) {
         if (data.length == 0 || data.length > max) {
             throw new IllegalArgumentException(what + " must be 1 to " + max + " bytes, got " + data.length);

@@ -48,6 +48,22 @@ public final class NftnlExprView {
         return has(attr) ? nftnl().nftnl_expr_get_str(expr(), attr) : "";
     }
 
+    /** Bit i set when attribute i is present (ids 1..{@link NftnlAttr#EXPR_MAX_ATTR}; the name, 0, is left out). */
+    public int presentAttributes() {
+        int present = 0;
+        for (int attr = 1; attr <= NftnlAttr.EXPR_MAX_ATTR; attr++) {
+            if (nftnl().nftnl_expr_is_set(expr(), attr)) {
+                present |= 1 << attr;
+            }
+        }
+        return present;
+    }
+
+    /** The expression as `nft --debug=netlink` prints it, e.g. "lookup reg 1 set blocked_v4 dreg 0 0x0". */
+    public String describe() {
+        return NftnlData.text((buffer, size) -> nftnl().nftnl_expr_snprintf(buffer, size, expr(), NftnlAttr.OUTPUT_DEFAULT, 0));
+    }
+
     public byte[] data(int attr) {
         if (!has(attr)) {
             return new byte[0];

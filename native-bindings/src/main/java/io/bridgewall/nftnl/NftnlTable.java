@@ -41,6 +41,24 @@ public final class NftnlTable extends NativeObject {
         return nftnl().nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FAMILY);
     }
 
+    /** The kernel's id for this table object: a table deleted and made again under the same name gets a new one. */
+    public long handle() {
+        return nftnl().nftnl_table_is_set(pointer(), NftnlAttr.TABLE_HANDLE)
+                ? nftnl().nftnl_table_get_u64(pointer(), NftnlAttr.TABLE_HANDLE) : 0;
+    }
+
+    /** How many chains, sets, objects and flowtables the kernel counts in this table. */
+    public int use() {
+        return nftnl().nftnl_table_is_set(pointer(), NftnlAttr.TABLE_USE)
+                ? nftnl().nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_USE) : 0;
+    }
+
+    /** NFT_TABLE_F_* (dormant, owner, persist); 0 when the kernel sent none. */
+    public int flags() {
+        return nftnl().nftnl_table_is_set(pointer(), NftnlAttr.TABLE_FLAGS)
+                ? nftnl().nftnl_table_get_u32(pointer(), NftnlAttr.TABLE_FLAGS) : 0;
+    }
+
     @Override
     void free(Pointer pointer) {
         nftnl().nftnl_table_free(pointer);
