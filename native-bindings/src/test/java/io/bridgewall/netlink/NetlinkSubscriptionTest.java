@@ -61,7 +61,7 @@ class NetlinkSubscriptionTest {
     void aWakeUpEndsTheNextWaitOnceEvenWhenAskedBeforeIt() {
         subscription.wakeUp();
 
-        assertThat(subscription.receive(Duration.ofDays(365))).isEqualTo(new Delivery.Nothing(NetlinkSubscription.Quiet.WOKEN_UP));
+        assertThat(subscription.receive(Duration.ofSeconds(2))).isEqualTo(new Delivery.Nothing(NetlinkSubscription.Quiet.WOKEN_UP));
         kernel.answer(Messages.data(Messages.NEWGEN, 0, 1, 99, 12));
         assertThat(subscription.receive(Duration.ofSeconds(1))).isInstanceOf(Delivery.Messages.class);
     }
