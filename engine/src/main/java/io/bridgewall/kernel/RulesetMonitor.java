@@ -4,6 +4,8 @@ import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkMessage;
 import io.bridgewall.netlink.NetlinkSubscription;
 import io.bridgewall.ruleset.Family;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,7 +26,9 @@ import java.util.Optional;
 public final class RulesetMonitor implements AutoCloseable {
     /** Queue for notifications: a full apply at 10,000 networks is about 20,000 messages. */
     public static final int DEFAULT_RECEIVE_QUEUE = 8 * 1024 * 1024;
-    /** Each loss doubles the queue up to this. */
+    /** Each loss doubles the queue, to at least this... */
+    static final int SMALLEST_GROWN_QUEUE = 1024 * 1024;
+    /** ...and at most this. */
     public static final int LARGEST_RECEIVE_QUEUE = 128 * 1024 * 1024;
 
     private final NetlinkSubscription subscription;
@@ -80,7 +84,7 @@ public final class RulesetMonitor implements AutoCloseable {
             } else if (delivery instanceof NetlinkSubscription.Delivery.Lost lost) {
                 String why = lost.why();
                 if (lost.cause() == NetlinkSubscription.Loss.QUEUE_FULL && receiveQueue < LARGEST_RECEIVE_QUEUE) {
-                    receiveQueue = (int) Math.min((long) receiveQueue * 2, LARGEST_RECEIVE_QUEUE);
+                    receiveQueue = (int) Math.min(Math.max((long) receiveQueue * 2, SMALLEST_GROWN_QUEUE), LARGEST_RECEIVE_QUEUE);
                     subscription.setReceiveQueue(receiveQueue);
                     why += "; receive queue grown to " + receiveQueue / 1024 + " KiB";
                 }
@@ -140,6 +144,17 @@ public final class RulesetMonitor implements AutoCloseable {
         /** Notifications were dropped or unreadable: anything may have changed; read everything again. */
         public boolean notificationsLost() {
             return generation == 0 && !whatChanged.isEmpty() && whatChanged.get(0).equals(NOTIFICATIONS_LOST);
+        }
+
+        /**
+         * Whether the committing task is a live thread of this JVM: the kernel names the thread
+         * (its id is the process id only for a main thread), so a plain comparison with this
+         * process's pid never matches. Meant for a log line; to recognise one's own commits, the
+         * generation each apply reports is exact ({@link Firewall.ApplyReport#generationAfter()}),
+         * and this is not (the thread may have ended; a pid namespace of our own renumbers it).
+         */
+        public boolean byThisProcess() {
+            return pid > 0 && Files.isDirectory(Path.of("/proc/self/task/" + Integer.toUnsignedString(pid)));
         }
 
         /** One line for a log: generation, who, and what. */
