@@ -14,8 +14,6 @@ import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +68,6 @@ final class Watcher {
     /** Docker's bridge networks as last known, by bridge then id (the order discovery gives). */
     private final TreeMap<String, DockerNetwork> networks = new TreeMap<>();
     private final Map<String, String> keyById = new HashMap<>();
-    private final long pid = ProcessHandle.current().pid();
     private DockerFollower follower;
     private DockerClient inspector;
     private boolean dockerReachable = true;
@@ -349,13 +346,16 @@ final class Watcher {
         }
     }
 
-    /** A commit of ours: its generation is one our transactions produced, or its process is this one. */
+    /**
+     * A commit of ours: its generation is one our transactions produced (exact), or the kernel
+     * names one of our threads as its author (for a commit whose answer was lost, so its
+     * generation was never learned).
+     */
     private boolean ours(RulesetMonitor.Commit commit) {
         if (commit.notificationsLost()) {
             return false; // anything may have changed
         }
-        return table.produced(commit.generation()) || commit.pid() == pid
-                || commit.pid() > 0 && Files.exists(Path.of("/proc/self/task/" + commit.pid())); // the kernel names the committing thread
+        return table.produced(commit.generation()) || commit.byThisProcess();
     }
 
     private void repaired(List<RulesetMonitor.Commit> foreign, RuleSet planned, LiveTable.Update update, double millis) {

@@ -73,8 +73,11 @@ final class KernelElements {
         }
         int length = want.type().keyLength();
         BigInteger top = BigInteger.ONE.shiftLeft(8 * length).subtract(BigInteger.ONE);
-        Set<SetElement> before = new HashSet<>(have.elements());
-        Set<SetElement> after = new HashSet<>(want.elements());
+        // Notes (which network a range is for) are the plan's words, not the kernel's: compare ranges alone.
+        List<SetElement> haveRanges = have.elements().stream().map(SetElement::withoutNote).toList();
+        List<SetElement> wantRanges = want.elements().stream().map(SetElement::withoutNote).toList();
+        Set<SetElement> before = new HashSet<>(haveRanges);
+        Set<SetElement> after = new HashSet<>(wantRanges);
         List<KernelElement> gone = new ArrayList<>();
         List<KernelElement> added = new ArrayList<>();
         boolean zeroEndBefore = startsAboveZero(have);
@@ -86,9 +89,9 @@ final class KernelElements {
         if (zeroEndAfter && !zeroEndBefore) {
             added.add(zeroEnd);
         }
-        have.elements().stream().filter(e -> !after.contains(e)).sorted(Comparator.comparing(SetElement::first))
+        haveRanges.stream().filter(e -> !after.contains(e)).sorted(Comparator.comparing(SetElement::first))
                 .forEach(e -> addRange(e, length, top, gone));
-        want.elements().stream().filter(e -> !before.contains(e)).sorted(Comparator.comparing(SetElement::first))
+        wantRanges.stream().filter(e -> !before.contains(e)).sorted(Comparator.comparing(SetElement::first))
                 .forEach(e -> addRange(e, length, top, added));
         return new Difference(gone, added);
     }

@@ -89,6 +89,17 @@ class KernelElementsTest {
     }
 
     @Test
+    void rangesThatDifferOnlyInTheirNotesAreTheSame() {
+        NamedSet planned = ipv4(network("10.50.0.0/24", "docker network \"web\""));
+        NamedSet readBack = ipv4(network("10.50.0.0/24", ""));
+
+        KernelElements.Difference difference = KernelElements.difference(readBack, planned);
+
+        assertThat(difference.gone()).isEmpty();
+        assertThat(difference.added()).isEmpty();
+    }
+
+    @Test
     void theEndAtZeroComesAndGoesWithARangeStartingAtZero() {
         NamedSet atZero = ipv4(network("0.0.0.0/8", ""));
         NamedSet above = ipv4(network("10.0.0.0/8", ""));
