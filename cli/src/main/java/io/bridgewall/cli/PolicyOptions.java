@@ -78,8 +78,12 @@ final class PolicyOptions {
 
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
     Policy policy(List<DockerNetwork> networks, Optional<String> netns) {
+        return policyOfBridges(networks.stream().map(DockerNetwork::toBridge).toList(), netns);
+    }
+
+    /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
+    Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
-        List<Bridge> discovered = networks.stream().map(DockerNetwork::toBridge).toList();
         Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput());
         if (!policy.bridges().isEmpty()) {
             hostInterfaces(netns).check(policy.bridges());

@@ -10,6 +10,7 @@ import io.bridgewall.kernel.LiveTable;
 import io.bridgewall.kernel.RulesetMonitor;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
@@ -67,6 +68,8 @@ final class Watcher {
     private final Duration dockerTimeout;
     /** Docker's bridge networks as last known, by bridge then id (the order discovery gives). */
     private final TreeMap<String, DockerNetwork> networks = new TreeMap<>();
+    /** Each network's bridge as the policy sees it, made once per network rather than once per event. */
+    private final TreeMap<String, Bridge> bridges = new TreeMap<>();
     private final Map<String, String> keyById = new HashMap<>();
     private DockerFollower follower;
     private DockerClient inspector;
@@ -225,7 +228,7 @@ final class Watcher {
         String subject = subject(what, listed);
         RuleSet planned;
         try {
-            Policy policy = options.policy(List.copyOf(networks.values()), netns);
+            Policy policy = options.policyOfBridges(List.copyOf(bridges.values()), netns);
             phases.mark("policy");
             planned = Planner.plan(policy);
             phases.mark("plan");
@@ -318,6 +321,7 @@ final class Watcher {
         Map<String, DockerNetwork> previous = new HashMap<>();
         networks.values().forEach(n -> previous.put(n.id(), n));
         networks.clear();
+        bridges.clear();
         keyById.clear();
         for (DockerNetwork network : listed) {
             if (!previous.containsKey(network.id())) {
@@ -336,6 +340,7 @@ final class Watcher {
         remove(network.id());
         String key = network.bridge().value() + "\0" + network.id();
         networks.put(key, network);
+        bridges.put(key, network.toBridge());
         keyById.put(network.id(), key);
     }
 
@@ -343,6 +348,7 @@ final class Watcher {
         String key = keyById.remove(id);
         if (key != null) {
             networks.remove(key);
+            bridges.remove(key);
         }
     }
 
