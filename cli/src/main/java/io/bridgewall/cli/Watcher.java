@@ -191,10 +191,8 @@ final class Watcher {
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
         List<RulesetMonitor.Commit> foreign = new ArrayList<>();
-        boolean listed = false;
         for (WatchSignal signal : burst) {
             if (signal instanceof WatchSignal.Listed l) {
-                listed = true;
                 toInspect.clear(); // the list is at least as new as every event before it
                 what.clear();
                 what.add(reconnected(l));
@@ -225,7 +223,7 @@ final class Watcher {
         if (what.isEmpty() && foreign.isEmpty()) {
             what.add("trying again");
         }
-        String subject = subject(what, listed);
+        String subject = subject(what);
         RuleSet planned;
         try {
             Policy policy = options.policyOfBridges(List.copyOf(bridges.values()), netns);
@@ -282,13 +280,12 @@ final class Watcher {
         Optional<DockerNetwork> before = Optional.ofNullable(keyById.get(id)).map(networks::get);
         if (now.isPresent()) {
             now.get().warnings().forEach(w -> say("warning: " + w));
-            if (before.isEmpty()) {
-                try {
-                    now.get().toBridge();
-                } catch (InvalidInputException e) {
-                    say("warning: " + e.getMessage() + "; left out of the policy");
-                    return Optional.empty();
-                }
+            try {
+                now.get().toBridge();
+            } catch (InvalidInputException e) {
+                remove(id);
+                say("warning: " + e.getMessage() + "; left out of the policy");
+                return Optional.empty();
             }
             put(now.get());
             return Optional.of("network " + event.action() + " " + describe(now.get()));
@@ -404,7 +401,7 @@ final class Watcher {
         };
     }
 
-    private static String subject(List<String> what, boolean listed) {
+    private static String subject(List<String> what) {
         if (what.size() <= NAMED) {
             return String.join("; ", what);
         }
