@@ -4,6 +4,7 @@ import io.bridgewall.nativelib.LibC;
 import io.bridgewall.nativelib.LibMnl;
 import io.bridgewall.nativelib.NativeLibraries;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -17,6 +18,7 @@ final class MnlTransport implements NetlinkTransport {
     private Pointer socket;
     private Pointer sendBuffer;
     private Pointer optionValue;
+    private Pointer timeoutValue;
     private int sendCapacity;
     private int portId;
     /** Whether the kernel accepted NETLINK_CAP_ACK and NETLINK_EXT_ACK (both optional). */
@@ -56,11 +58,7 @@ final class MnlTransport implements NetlinkTransport {
         // ...and carry the kernel's own explanation when it has one. Both are optional: the
         // reply parser reads NLM_F_CAPPED / NLM_F_ACK_TLVS on each message rather than assuming.
         extAck = setNetlinkOption(Netlink.NETLINK_EXT_ACK, 1);
-        Pointer timeout = Memory.allocateDirect(NativeLibraries.runtime(), 16, true);
-        timeout.putLong(0, REPLY_TIMEOUT_SECONDS);
-        if (NativeLibraries.libc().setsockopt(fd(), LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, 16) != 0) {
-            throw new KernelException(NativeLibraries.lastErrno(), "setting the netlink reply timeout", null);
-        }
+        setReceiveTimeout(Duration.ofSeconds(REPLY_TIMEOUT_SECONDS));
         setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, 4 * 1024 * 1024);
     }
 
@@ -74,6 +72,32 @@ final class MnlTransport implements NetlinkTransport {
         Pointer flag = Memory.allocateDirect(NativeLibraries.runtime(), 4, true);
         flag.putInt(0, value);
         return mnl.mnl_socket_setsockopt(socket(), option, flag, 4) == 0;
+    }
+
+    @Override
+    public void joinGroup(int group) {
+        if (!setNetlinkOption(Netlink.NETLINK_ADD_MEMBERSHIP, group)) {
+            throw new KernelException(NativeLibraries.lastErrno(), "joining netlink multicast group " + group, null);
+        }
+    }
+
+    /** SO_RCVTIMEO; a zero timeval would mean "wait forever", so the shortest is one microsecond. */
+    @Override
+    public void setReceiveTimeout(Duration timeout) {
+        long micros = Math.max(1, Math.min(timeout.toNanos() / 1000, Long.MAX_VALUE / 2));
+        if (timeoutValue == null) {
+            timeoutValue = Memory.allocateDirect(NativeLibraries.runtime(), 16, true);
+        }
+        timeoutValue.putLong(0, micros / 1_000_000); // struct timeval: tv_sec, tv_usec (64-bit longs)
+        timeoutValue.putLong(8, micros % 1_000_000);
+        if (NativeLibraries.libc().setsockopt(fd(), LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeoutValue, 16) != 0) {
+            throw new KernelException(NativeLibraries.lastErrno(), "setting the netlink receive timeout", null);
+        }
+    }
+
+    @Override
+    public void setReceiveQueue(int bytes) {
+        setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, bytes);
     }
 
     /** Sizes a socket buffer; the FORCE variant needs CAP_NET_ADMIN, the plain one is capped by sysctl. */

@@ -10,6 +10,10 @@ public final class Netlink {
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;
     public static final int NETLINK_EXT_ACK = 11;
+    /** setsockopt(SOL_NETLINK): join a multicast group, as bind's group mask does for groups 1-32. */
+    public static final int NETLINK_ADD_MEMBERSHIP = 1;
+    /** nfnetlink multicast group of nf_tables: every committed change, then NFT_MSG_NEWGEN (what `nft monitor` reads). */
+    public static final int NFNLGRP_NFTABLES = 7;
 
     public static final int NLMSG_HDRLEN = 16;
     /** Padding the kernel may send; carries nothing. */
@@ -41,6 +45,8 @@ public final class Netlink {
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EAGAIN = 11;
+    /** libmnl's answer to a datagram cut to fit the buffer (MSG_TRUNC). */
+    public static final int ENOSPC = 28;
     public static final int EPROTO = 71;
     public static final int ENOBUFS = 105;
 
@@ -69,9 +75,29 @@ public final class Netlink {
     public static final int NFT_MSG_NEWSETELEM = 12;
     public static final int NFT_MSG_GETSETELEM = 13;
     public static final int NFT_MSG_DELSETELEM = 14;
+    /** Ends each committed transaction's notifications: the new generation and who committed it. */
+    public static final int NFT_MSG_NEWGEN = 15;
     public static final int NFT_MSG_GETGEN = 16;
+    public static final int NFT_MSG_NEWOBJ = 18;
     public static final int NFT_MSG_GETOBJ = 19;
+    public static final int NFT_MSG_DELOBJ = 20;
+    public static final int NFT_MSG_NEWFLOWTABLE = 22;
     public static final int NFT_MSG_GETFLOWTABLE = 23;
+    public static final int NFT_MSG_DELFLOWTABLE = 24;
+
+    /** NFT_MSG_NEWGEN attributes (big-endian numbers). */
+    public static final int NFTA_GEN_ID = 1;
+    public static final int NFTA_GEN_PROC_PID = 2;
+    public static final int NFTA_GEN_PROC_NAME = 3;
+    /**
+     * The table an object belongs to: attribute 1 in every object message (NFTA_TABLE_NAME,
+     * NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE, NFTA_SET_ELEM_LIST_TABLE, NFTA_OBJ_TABLE,
+     * NFTA_FLOWTABLE_TABLE); the object's own name is attribute 2 for rules (their chain), sets,
+     * element lists (their set), objects and flowtables, and 3 for chains.
+     */
+    public static final int NFTA_OBJECT_TABLE = 1;
+    /** struct nfgenmsg before the attributes: family (u8), version (u8), resource id (be16). */
+    public static final int NFGENMSG_LENGTH = 4;
 
     /** The message type on the wire: nf_tables subsystem in the high byte. */
     public static int nftType(int msg) {

@@ -1,6 +1,5 @@
 package io.bridgewall.netlink;
 
-import io.bridgewall.nativelib.LibC;
 import io.bridgewall.nativelib.NativeLibraries;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,7 +48,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return openTransport(netns, Netlink.NETLINK_NETFILTER);
     }
 
-    private static NetlinkTransport openTransport(Optional<String> netns, int protocol) {
+    static NetlinkTransport openTransport(Optional<String> netns, int protocol) {
         NativeLibraries.requireAll();
         return netns
                 .map(name -> NetworkNamespace.callInside(name, () -> MnlTransport.open(protocol), MnlTransport::close))
@@ -86,10 +85,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * an unknown outcome.
      */
     public void setReceiveQueue(int bytes) {
-        NetlinkTransport inner = transport instanceof RecordingTransport recording ? recording.inner() : transport;
-        if (inner instanceof MnlTransport mnl) {
-            mnl.setSocketBuffer(LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, bytes);
-        }
+        transport.setReceiveQueue(bytes);
     }
 
     /**

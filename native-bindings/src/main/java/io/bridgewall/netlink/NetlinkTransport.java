@@ -1,6 +1,7 @@
 package io.bridgewall.netlink;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * Moves datagrams between {@link NetlinkSocket} and the kernel. The real one is a libmnl
@@ -27,6 +28,21 @@ public interface NetlinkTransport extends AutoCloseable {
      */
     default int discardPending() {
         return 0;
+    }
+
+    /**
+     * Joins a multicast group (NETLINK_ADD_MEMBERSHIP): the kernel then queues the group's
+     * notifications on this socket. Transports that play a recording already hold them.
+     */
+    default void joinGroup(int group) {
+    }
+
+    /** How long {@link #receive()} waits before failing with EAGAIN; at least the kernel's timer tick. */
+    default void setReceiveTimeout(Duration timeout) {
+    }
+
+    /** Sizes the kernel's receive queue for this socket: when it is full, the kernel drops (ENOBUFS). */
+    default void setReceiveQueue(int bytes) {
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.bridgewall.netlink;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +54,21 @@ public final class RecordingTransport implements NetlinkTransport {
         int discarded = inner.discardPending();
         entries.add(new WireTranscript.Note("discarded " + discarded + " queued datagrams"));
         return discarded;
+    }
+
+    @Override
+    public void joinGroup(int group) {
+        inner.joinGroup(group);
+    }
+
+    @Override
+    public void setReceiveTimeout(Duration timeout) {
+        inner.setReceiveTimeout(timeout);
+    }
+
+    @Override
+    public void setReceiveQueue(int bytes) {
+        inner.setReceiveQueue(bytes);
     }
 
     @Override
