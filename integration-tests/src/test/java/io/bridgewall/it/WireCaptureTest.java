@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -34,11 +35,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * without root): every datagram sent and received, as hex, in a namespace of its own.
  *
  * <pre>sudo mvn -pl integration-tests -am verify -Dtest=WireCaptureTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dbridgewall.capture=$PWD</pre>
+ *     -Pcapture -Dbridgewall.capture=$PWD</pre>
  *
  * A tool, not a test: it runs only when asked, and overwrites the files under
  * native-bindings/src/test/resources/wire and engine/src/test/resources/wire.
  */
+@Tag("capture")
 @EnabledIfSystemProperty(named = "bridgewall.capture", matches = ".+")
 class WireCaptureTest {
     /** Replays start their sockets here, so the recorded sequence numbers come out the same. */
