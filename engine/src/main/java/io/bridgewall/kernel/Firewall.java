@@ -5,6 +5,7 @@ import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.ruleset.Family;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The kernel side of bridgewall for one network namespace: commit a ruleset, read it back,
@@ -35,6 +36,17 @@ public final class Firewall implements AutoCloseable {
      *                         and nobody else committed in between
      */
     public record ApplyReport(Applier.Transaction transaction, int generationBefore, int generationAfter) {
+        /**
+         * The generation our commit produced, exact even when someone else commits right after
+         * it (generationAfter is read later and may be theirs): the batch carried
+         * generationBefore (NFNL_BATCH_GENID), so the kernel took it only at that generation and
+         * numbered it the next one (0 is skipped on wrap). Empty when nothing was sent. This is
+         * how a {@link RulesetMonitor} caller recognises its own commits.
+         */
+        public OptionalInt committedGeneration() {
+            return transaction.kind() == Applier.Kind.UNCHANGED ? OptionalInt.empty()
+                    : OptionalInt.of(transaction.generationOfOurs());
+        }
     }
 
     public ApplyReport apply(RuleSet ruleSet) {

@@ -51,6 +51,9 @@ public final class RulesetMonitor implements AutoCloseable {
     public static RulesetMonitor open(Optional<String> netns, String table, Family family, int receiveQueueBytes) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(family, "family");
+        if (receiveQueueBytes <= 0) {
+            throw new IllegalArgumentException("receive queue must be at least 1 byte, not " + receiveQueueBytes);
+        }
         NetlinkSubscription subscription = NetlinkSubscription.open(netns, Netlink.NETLINK_NETFILTER, Netlink.NFNLGRP_NFTABLES);
         try {
             subscription.setReceiveQueue(receiveQueueBytes);
@@ -118,8 +121,8 @@ public final class RulesetMonitor implements AutoCloseable {
     /**
      * One committed transaction.
      *
-     * @param generation      the ruleset generation it produced (NFTA_GEN_ID), as
-     *                        {@link Firewall#generation()} reads it afterwards; 0 when
+     * @param generation      the ruleset generation it produced (NFTA_GEN_ID); for our own
+     *                        applies, {@link Firewall.ApplyReport#committedGeneration()}; 0 when
      *                        notifications were lost (the kernel never hands out 0)
      * @param pid             the committing task (NFTA_GEN_PROC_PID): the kernel reports the
      *                        thread id, which equals the process id only for a process's main
@@ -150,7 +153,7 @@ public final class RulesetMonitor implements AutoCloseable {
          * Whether the committing task is a live thread of this JVM: the kernel names the thread
          * (its id is the process id only for a main thread), so a plain comparison with this
          * process's pid never matches. Meant for a log line; to recognise one's own commits, the
-         * generation each apply reports is exact ({@link Firewall.ApplyReport#generationAfter()}),
+         * generation each apply committed is exact ({@link Firewall.ApplyReport#committedGeneration()}),
          * and this is not (the thread may have ended; a pid namespace of our own renumbers it).
          */
         public boolean byThisProcess() {

@@ -17,11 +17,14 @@ import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.testing.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** The transaction an apply sends, as a value: built from the diff without a socket, and replayed. */
@@ -87,18 +90,38 @@ class ApplierWireTest {
     }
 
     @Test
-    void aLostAnswerWithTheGenerationMovedAndThePlanInPlaceIsReportedAsCommitted() throws IOException {
-        // The recorded apply, with every ack of its batch lost (no answer in time): the next
-        // exchanges in the recording (GETGEN, then the read-back) are exactly what resolves it.
-        List<WireTranscript.Entry> entries = new ArrayList<>(transcript("apply-docker0.wire").entries());
-        entries.removeIf(e -> e instanceof WireTranscript.Note);
-        int batch = batchIndex(entries);
-        int next = nextSent(entries, batch);
-        entries.subList(batch + 1, next).clear();
-        entries.add(batch + 1, new WireTranscript.ReceiveFailed(11));
-        ReplayTransport kernel = new ReplayTransport(new WireTranscript(19868, 1_000_000, entries));
+    void theReadBackIsBracketedByProbesTheKernelAcknowledged() throws IOException {
+        // Each read-back waits through the kernel's commit lock before and after its dumps (an
+        // empty batch, its begin acked, carrying the generation): two reads, four probes, and the
+        // kernel answered every one with an ack (error 0) and nothing else.
+        List<Exchange> probes = exchanges(transcript("apply-docker0.wire")).stream().filter(Exchange::isProbe).toList();
 
-        try (NetlinkSocket socket = NetlinkSocket.over(kernel, 1_000_000)) {
+        assertThat(probes).hasSize(4);
+        assertThat(probes).allSatisfy(probe -> assertThat(probe.answers()).singleElement()
+                .satisfies(answer -> assertThat(ackErrno(answer)).isZero()));
+    }
+
+    @Test
+    void aLostAnswerWithTheGenerationMovedAndThePlanInPlaceIsReportedAsCommitted() throws IOException {
+        // The recorded apply, with every ack of its batch lost (no answer in time). Resolving asks
+        // for the generation (2) and reads the table back: the recorded second apply's read, which
+        // found the plan in place. Everything after the lost answer is numbered one further on.
+        WireTranscript recorded = transcript("apply-docker0.wire");
+        List<Exchange> exchanges = exchanges(recorded);
+        int commit = indexOf(exchanges, Exchange::isCommit);
+        Exchange resolvingGeneration = exchanges.get(commit + 1);
+        assertThat(resolvingGeneration.isGetGen()).as("the second apply starts with GETGEN").isTrue();
+
+        List<WireTranscript.Entry> entries = new ArrayList<>();
+        exchanges.subList(0, commit).forEach(e -> entries.addAll(e.entries()));
+        entries.add(exchanges.get(commit).sent());
+        entries.add(new WireTranscript.ReceiveFailed(Netlink.EAGAIN));
+        entries.addAll(resolvingGeneration.entries());
+        exchanges.subList(commit + 1, exchanges.size()).forEach(e -> entries.addAll(e.shifted(1).entries()));
+        ReplayTransport kernel = new ReplayTransport(new WireTranscript(recorded.portId(), recorded.firstSequence(),
+                entries));
+
+        try (NetlinkSocket socket = NetlinkSocket.over(kernel, recorded.firstSequence())) {
             Applier.Transaction transaction = Applier.apply(socket, DOCKER0);
 
             assertThat(transaction.kind()).isEqualTo(Applier.Kind.INSTALLED);
@@ -108,33 +131,36 @@ class ApplierWireTest {
             assertThat(transaction.lostAnswers().get(0).describe())
                     .isEqualTo("the kernel's answer to attempt 1 was lost (no answer in time); it committed: "
                             + "generation moved from 1 to 2 and the table holds the plan");
+            assertThat(NftRequests.generation(socket)).isEqualTo(2);
         }
+        assertThat(kernel.remaining()).as("every recorded exchange played").isZero();
     }
 
     @Test
     void aLostAnswerWithTheGenerationUnchangedDidNotCommitAndIsTriedAgain() throws IOException {
-        List<WireTranscript.Entry> recorded = new ArrayList<>(transcript("apply-docker0.wire").entries());
-        recorded.removeIf(e -> e instanceof WireTranscript.Note);
-        int batch = batchIndex(recorded);
-        int afterBatch = nextSent(recorded, batch);
-        List<WireTranscript.Entry> attempt = recorded.subList(0, afterBatch); // GETGEN, GETTABLE, batch, acks
-        int first = 1_000_000;
-        int batchMessages = messagesIn(((WireTranscript.Sent) recorded.get(batch)).bytes());
-        int resolveSequence = first + 2 + batchMessages;
+        // The recorded first apply (read-back, batch), its acks dropped; resolving asks for the
+        // generation and is answered 1 (the recorded first GETGEN): the batch did not commit, and
+        // the whole first apply is played again, numbered after the resolving request.
+        WireTranscript recorded = transcript("apply-docker0.wire");
+        List<Exchange> exchanges = exchanges(recorded);
+        int commit = indexOf(exchanges, Exchange::isCommit);
+        Exchange batch = exchanges.get(commit);
+        Exchange firstGeneration = exchanges.get(0);
+        assertThat(firstGeneration.isGetGen()).as("the first apply starts with GETGEN").isTrue();
+        List<Exchange> attempt = exchanges.subList(0, commit + 1); // read-back, batch, acks
+        int resolveSequence = batch.firstSequence() + batch.messageCount();
 
-        List<WireTranscript.Entry> entries = new ArrayList<>(recorded.subList(0, batch + 1));
-        entries.add(new WireTranscript.ReceiveFailed(105)); // the acks were dropped
-        // Resolving: GETGEN answered with the same generation (1): the batch did not commit.
-        for (WireTranscript.Entry e : recorded.subList(0, 3)) {
-            entries.add(shifted(e, resolveSequence - first));
-        }
-        // Attempt 2: the same exchange again, numbered on.
-        for (WireTranscript.Entry e : attempt) {
-            entries.add(shifted(e, resolveSequence + 1 - first));
-        }
-        ReplayTransport kernel = new ReplayTransport(new WireTranscript(19868, first, entries));
+        List<WireTranscript.Entry> entries = new ArrayList<>();
+        exchanges.subList(0, commit).forEach(e -> entries.addAll(e.entries()));
+        entries.add(batch.sent());
+        entries.add(new WireTranscript.ReceiveFailed(Netlink.ENOBUFS)); // the acks were dropped
+        entries.addAll(firstGeneration.shifted(resolveSequence - firstGeneration.firstSequence()).entries());
+        int attemptTwo = resolveSequence + 1 - recorded.firstSequence();
+        attempt.forEach(e -> entries.addAll(e.shifted(attemptTwo).entries()));
+        ReplayTransport kernel = new ReplayTransport(new WireTranscript(recorded.portId(), recorded.firstSequence(),
+                entries));
 
-        try (NetlinkSocket socket = NetlinkSocket.over(kernel, first)) {
+        try (NetlinkSocket socket = NetlinkSocket.over(kernel, recorded.firstSequence())) {
             Applier.Transaction transaction = Applier.apply(socket, DOCKER0);
 
             assertThat(transaction.kind()).isEqualTo(Applier.Kind.INSTALLED);
@@ -143,33 +169,99 @@ class ApplierWireTest {
                     io.bridgewall.netlink.StateUnknownException.Reason.REPLIES_LOST, 1, 1, false));
             assertThat(transaction.lostAnswers().get(0).describe()).contains("it did not commit: generation still 1");
         }
-        assertThat(kernel.remaining()).isZero();
+        assertThat(kernel.remaining()).as("every recorded exchange played").isZero();
     }
 
     private static final RuleSet DOCKER0 = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
 
-    private static int batchIndex(List<WireTranscript.Entry> entries) {
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i) instanceof WireTranscript.Sent sent
-                    && java.nio.ByteBuffer.wrap(sent.bytes()).order(java.nio.ByteOrder.nativeOrder()).getShort(4)
-                    == Netlink.NFNL_MSG_BATCH_BEGIN) {
-                return i;
-            }
+    /** One datagram sent and what the kernel answered before the next one was sent. */
+    private record Exchange(WireTranscript.Sent sent, List<WireTranscript.Entry> answers) {
+        List<WireTranscript.Entry> entries() {
+            List<WireTranscript.Entry> all = new ArrayList<>(List.of(sent));
+            all.addAll(answers);
+            return all;
         }
-        throw new AssertionError("no batch in the recording");
+
+        /** The type of the datagram's first message. */
+        int type() {
+            return header(sent.bytes()).getShort(4) & 0xffff;
+        }
+
+        int firstSequence() {
+            return header(sent.bytes()).getInt(8);
+        }
+
+        int messageCount() {
+            return messagesIn(sent.bytes());
+        }
+
+        boolean isGetGen() {
+            return type() == Netlink.nftType(Netlink.NFT_MSG_GETGEN);
+        }
+
+        /** The read-back's consistency probe: a batch with nothing between its begin and end. */
+        boolean isProbe() {
+            return type() == Netlink.NFNL_MSG_BATCH_BEGIN && messageCount() == 2;
+        }
+
+        /** A transaction: a batch with messages between its begin and end. */
+        boolean isCommit() {
+            return type() == Netlink.NFNL_MSG_BATCH_BEGIN && messageCount() > 2;
+        }
+
+        Exchange shifted(int delta) {
+            return new Exchange((WireTranscript.Sent) ApplierWireTest.shifted(sent, delta),
+                    answers.stream().map(a -> ApplierWireTest.shifted(a, delta)).toList());
+        }
     }
 
-    private static int nextSent(List<WireTranscript.Entry> entries, int after) {
-        for (int i = after + 1; i < entries.size(); i++) {
-            if (entries.get(i) instanceof WireTranscript.Sent) {
+    private static List<Exchange> exchanges(WireTranscript transcript) {
+        List<Exchange> exchanges = new ArrayList<>();
+        WireTranscript.Sent sent = null;
+        List<WireTranscript.Entry> answers = new ArrayList<>();
+        for (WireTranscript.Entry entry : transcript.entries()) {
+            if (entry instanceof WireTranscript.Note) {
+                continue;
+            }
+            if (entry instanceof WireTranscript.Sent next) {
+                if (sent != null) {
+                    exchanges.add(new Exchange(sent, List.copyOf(answers)));
+                }
+                sent = next;
+                answers.clear();
+            } else {
+                assertThat(sent).as("the recording starts by sending").isNotNull();
+                answers.add(entry);
+            }
+        }
+        if (sent != null) {
+            exchanges.add(new Exchange(sent, List.copyOf(answers)));
+        }
+        return exchanges;
+    }
+
+    private static int indexOf(List<Exchange> exchanges, Predicate<Exchange> kind) {
+        for (int i = 0; i < exchanges.size(); i++) {
+            if (kind.test(exchanges.get(i))) {
                 return i;
             }
         }
-        return entries.size();
+        throw new AssertionError("no such exchange in the recording");
+    }
+
+    /** The errno of an NLMSG_ERROR answer (0 for an ack). */
+    private static int ackErrno(WireTranscript.Entry answer) {
+        ByteBuffer b = header(((WireTranscript.Received) answer).bytes());
+        assertThat(b.getShort(4) & 0xffff).as("an NLMSG_ERROR").isEqualTo(Netlink.NLMSG_ERROR);
+        return -b.getInt(16);
+    }
+
+    private static ByteBuffer header(byte[] datagram) {
+        return ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
     }
 
     private static int messagesIn(byte[] datagram) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(datagram).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer b = header(datagram);
         int count = 0;
         for (int offset = 0; offset < datagram.length; offset += (b.getInt(offset) + 3) & ~3) {
             count++;
@@ -183,7 +275,7 @@ class ApplierWireTest {
             return entry;
         }
         byte[] bytes = (entry instanceof WireTranscript.Sent s ? s.bytes() : ((WireTranscript.Received) entry).bytes()).clone();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         for (int offset = 0; offset < bytes.length; offset += (b.getInt(offset) + 3) & ~3) {
             b.putInt(offset + 8, b.getInt(offset + 8) + delta);
             if ((b.getShort(offset + 4) & 0xffff) == 2 /* NLMSG_ERROR */) {

@@ -10,11 +10,20 @@ import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
 import io.bridgewall.kernel.Applier;
+import io.bridgewall.kernel.ConcurrentChangeException;
+import io.bridgewall.kernel.Firewall;
+import io.bridgewall.kernel.Foreign;
+import io.bridgewall.kernel.KernelReader;
+import io.bridgewall.kernel.ReadBack;
+import io.bridgewall.netlink.RecordingTransport;
+import io.bridgewall.netlink.WireTranscript;
+import io.bridgewall.ruleset.Family;
 import io.bridgewall.nativelib.NativeLibraries;
 import io.bridgewall.netlink.DumpInterruptedException;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
+import io.bridgewall.netlink.NetlinkTransport;
 import io.bridgewall.nftnl.Batch;
 import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlChain;
@@ -26,15 +35,20 @@ import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +115,7 @@ class NetlinkRepliesTest {
             socket.setReceiveQueue(1); // the kernel's minimum: a few acks fit, the rest are dropped
             transaction = Applier.apply(socket, planned);
         }
-        assertThat(transaction.kind()).isEqualTo(Applier.Kind.REPLACED);
+        assertThat(transaction.kind()).isEqualTo(Applier.Kind.INSTALLED);
         assertThat(transaction.lostAnswers()).hasSize(1);
         Applier.LostAnswer lost = transaction.lostAnswers().get(0);
         assertThat(lost.committed()).isTrue();
@@ -116,64 +130,220 @@ class NetlinkRepliesTest {
         }
     }
 
+    /**
+     * What a raw dump promises: a dump the kernel flags NLM_F_DUMP_INTR is asked for again, and
+     * only a dump without that flag is handed on, whole. (Not that it is one commit's rules: the
+     * kernel shows a transaction's objects before it counts its generation, so an unflagged dump
+     * can still mix two commits. Reads that must not, go through {@link KernelReader#read}.)
+     * Checked on the wire: every answer the kernel sent, and the flags it set on it.
+     */
     @Test
-    void aDumpInterruptedByCommitsIsReadAgainAndNeverHandsOnAMix() throws Exception {
+    void aDumpInterruptedByCommitsIsAskedForAgainAndOnlyAnUninterruptedDumpIsHandedOn() throws Exception {
         int rules = 2000;
-        netns.exec("nft", "add", "table", "inet", "t").orThrow();
-        netns.exec("nft", "add", "chain", "inet", "t", "c").orThrow();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger commits = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (NetlinkSocket socket = NetlinkSocket.open(Optional.of(netns.name()))) {
-                for (int round = 0; !stop.get() && round < 100_000; round++) {
-                    replaceRules(socket, rules, "round-" + round);
-                    commits.incrementAndGet();
-                    Shell.sleep(3);
+        netns.exec("nft", "add table inet t; add chain inet t c").orThrow();
+        int reads = 0;
+        int interrupted = 0;
+        int givenUp = 0;
+        try (RuleWriter writer = RuleWriter.start(netns, rules, () -> 3)) {
+            writer.awaitCommits(2);
+            // Until the kernel has interrupted a few dumps and a few were handed on, bounded. The
+            // reader takes its time over each part of the answer, so commits land in the middle.
+            for (; reads < 200 && (reads < 20 || interrupted < 5 || reads - givenUp < 5); reads++) {
+                RecordingTransport wire = new RecordingTransport(
+                        new SlowReceiver(NetlinkSocket.openTransport(Optional.of(netns.name())), 1));
+                AtomicInteger handedOn = new AtomicInteger();
+                boolean gaveUp = false;
+                try (NetlinkSocket reader = NetlinkSocket.over(wire, Optional.of(netns.name()), 1);
+                     NftnlRule request = NftnlRule.filterByTable("t", INET)) {
+                    NftRequests.dump(reader, Netlink.NFT_MSG_GETRULE, INET, "reading the rules of t",
+                            request::buildPayload, message -> handedOn.incrementAndGet());
+                } catch (DumpInterruptedException e) {
+                    gaveUp = true; // the honest answer when every attempt was interrupted
+                    givenUp++;
                 }
-            } catch (Throwable t) {
-                writerFailure.set(t);
+                List<DumpAttempt> attempts = DumpAttempt.on(wire.transcript(1));
+                DumpAttempt last = attempts.get(attempts.size() - 1);
+                assertThat(attempts.subList(0, attempts.size() - 1)).as("read %d: asked again only after an interrupted "
+                        + "or dropped answer", reads).allMatch(a -> a.interrupted() || a.answerDropped());
+                if (gaveUp) {
+                    assertThat(attempts).hasSize(NftRequests.READ_ATTEMPTS).allMatch(DumpAttempt::interrupted);
+                    assertThat(handedOn.get()).isZero();
+                } else {
+                    assertThat(last.interrupted()).as("read %d: the dump handed on was not interrupted", reads).isFalse();
+                    assertThat(handedOn.get()).as("read %d: all of that dump", reads).isEqualTo(last.dataMessages());
+                }
+                interrupted += (int) attempts.stream().filter(DumpAttempt::interrupted).count();
             }
-        }, "rule-writer");
-        writer.start();
+            writer.assertHealthy();
+            System.out.println("raw dumps during " + writer.commits() + " commits: " + reads + " reads, " + interrupted
+                    + " interrupted attempts, " + givenUp + " gave up after "
+                    + NftRequests.READ_ATTEMPTS + " interrupted attempts");
+        }
+        assertThat(interrupted).as("dumps the kernel interrupted (else this tested nothing)").isPositive();
+        assertThat(reads - givenUp).as("dumps handed on").isPositive();
+    }
+
+    /**
+     * What {@link KernelReader#read} promises, and a raw dump cannot: a read of a table someone
+     * rewrites all the time is one commit's state, all of it, or no answer at all.
+     */
+    @Test
+    void aConsistentReadOfAChainBeingRewrittenIsOneCommitsRulesNeverAMix() throws Exception {
+        int rules = 2000;
+        netns.exec("nft", "add table inet t; add chain inet t c").orThrow();
         int consistent = 0;
         int givenUp = 0;
-        try {
-            for (int wait = 0; commits.get() < 2 && writerFailure.get() == null && wait < 1000; wait++) {
-                Shell.sleep(10);
-            }
-            assertThat(writerFailure.get()).as("the writer").isNull();
-            assertThat(commits.get()).as("commits by the writer").isGreaterThanOrEqualTo(2);
-            try (NetlinkSocket reader = NetlinkSocket.open(Optional.of(netns.name()))) {
-                for (int read = 0; read < 40; read++) {
-                    Map<String, Integer> rulesPerMarker = new HashMap<>();
+        int reads = 0;
+        long rereadsBefore = NftRequests.rereads();
+        // Pauses from none to longer than a read: some reads race a commit, some find a quiet moment.
+        try (RuleWriter writer = RuleWriter.start(netns, rules, () -> ThreadLocalRandom.current().nextInt(0, 40))) {
+            writer.awaitCommits(2);
+            try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                for (; reads < 2000 && System.nanoTime() < until; reads++) {
+                    ReadBack read;
                     try {
-                        try (NftnlRule request = NftnlRule.filterByTable("t", INET)) {
-                            NftRequests.dump(reader, Netlink.NFT_MSG_GETRULE, INET, "reading the rules of t",
-                                    request::buildPayload, message -> {
-                                        try (NftnlRule rule = NftnlRule.parse(message)) {
-                                            rulesPerMarker.merge(new String(rule.userdata(), StandardCharsets.US_ASCII), 1,
-                                                    Integer::sum);
-                                        }
-                                    });
-                        }
-                    } catch (DumpInterruptedException e) {
-                        givenUp++; // the honest answer when every attempt was interrupted
+                        read = firewall.installed("t", Family.INET);
+                    } catch (ConcurrentChangeException e) {
+                        givenUp++; // the honest answer when every attempt raced a commit
                         continue;
                     }
-                    assertThat(rulesPerMarker).as("read %d: one commit's rules, all of them", read)
-                            .hasSize(1).containsValue(rules);
+                    Map<String, Integer> rulesPerMarker = new HashMap<>();
+                    for (Foreign foreign : read.table().orElseThrow().foreign()) {
+                        if (foreign instanceof Foreign.ForeignChain chain && chain.chain().name().equals("c")) {
+                            chain.rules().forEach(rule -> rulesPerMarker.merge(rule.comment(), 1, Integer::sum));
+                        }
+                    }
+                    assertThat(rulesPerMarker).as("read %d at generation %d: one commit's rules, all of them", reads,
+                            read.generation()).hasSize(1).containsValue(rules);
+                    assertThat(rulesPerMarker.keySet().iterator().next()).startsWith("round-");
                     consistent++;
                 }
             }
-        } finally {
-            stop.set(true);
-            writer.join(TimeUnit.SECONDS.toMillis(30));
+            writer.assertHealthy();
+            System.out.println("consistent reads during " + writer.commits() + " commits: " + reads + " reads, "
+                    + consistent + " consistent, " + givenUp + " gave up after racing a commit each time, "
+                    + (NftRequests.rereads() - rereadsBefore) + " dumps asked for again");
         }
-        assertThat(writerFailure.get()).as("the writer").isNull();
-        System.out.println("dumps during " + commits.get() + " commits: " + consistent + " consistent, " + givenUp
-                + " gave up after " + NftRequests.READ_ATTEMPTS + " interrupted attempts");
         assertThat(consistent).isPositive();
+    }
+
+    /** A transport that waits before each receive, as a reader on a busy machine does. */
+    private record SlowReceiver(NetlinkTransport inner, long pauseMillis) implements NetlinkTransport {
+        @Override
+        public int portId() {
+            return inner.portId();
+        }
+
+        @Override
+        public void send(ByteBuffer datagram) {
+            inner.send(datagram);
+        }
+
+        @Override
+        public ByteBuffer receive() {
+            Shell.sleep(pauseMillis);
+            return inner.receive();
+        }
+
+        @Override
+        public int discardPending() {
+            return inner.discardPending();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** One dump request on the wire and what the kernel answered to it. */
+    private record DumpAttempt(int sequence, int dataMessages, boolean interrupted, boolean answerDropped) {
+        /** The attempts of one read: every request sent, with the answers carrying its sequence number. */
+        static List<DumpAttempt> on(WireTranscript transcript) {
+            List<DumpAttempt> attempts = new ArrayList<>();
+            for (WireTranscript.Entry entry : transcript.entries()) {
+                if (entry instanceof WireTranscript.Sent sent) {
+                    attempts.add(new DumpAttempt(header(sent.bytes(), 0).getInt(8), 0, false, false));
+                } else if (entry instanceof WireTranscript.ReceiveFailed) {
+                    DumpAttempt current = attempts.remove(attempts.size() - 1);
+                    attempts.add(new DumpAttempt(current.sequence, current.dataMessages, current.interrupted, true));
+                } else if (entry instanceof WireTranscript.Received received) {
+                    byte[] datagram = received.bytes();
+                    for (int offset = 0; offset < datagram.length; ) {
+                        ByteBuffer message = header(datagram, offset);
+                        int sequence = message.getInt(8);
+                        int type = message.getShort(4) & 0xffff;
+                        int flags = message.getShort(6) & 0xffff;
+                        for (int i = 0; i < attempts.size(); i++) {
+                            DumpAttempt a = attempts.get(i);
+                            if (a.sequence == sequence) {
+                                boolean data = type != Netlink.NLMSG_DONE && type != Netlink.NLMSG_ERROR;
+                                attempts.set(i, new DumpAttempt(a.sequence, a.dataMessages + (data ? 1 : 0),
+                                        a.interrupted || (flags & Netlink.NLM_F_DUMP_INTR) != 0, a.answerDropped));
+                            }
+                        }
+                        offset += (message.getInt(0) + 3) & ~3;
+                    }
+                }
+            }
+            return attempts;
+        }
+
+        private static ByteBuffer header(byte[] datagram, int offset) {
+            return ByteBuffer.wrap(datagram, offset, datagram.length - offset).slice().order(ByteOrder.nativeOrder());
+        }
+    }
+
+    /** A thread that replaces chain t c with {@code rules} new ones per commit, each commit its own marker. */
+    private static final class RuleWriter implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicInteger commits = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread thread;
+
+        private RuleWriter(Netns netns, int rules, IntSupplier pauseMillis) {
+            thread = new Thread(() -> {
+                try (NetlinkSocket socket = NetlinkSocket.open(Optional.of(netns.name()))) {
+                    for (int round = 0; !stop.get() && round < 100_000; round++) {
+                        replaceRules(socket, rules, "round-" + round);
+                        commits.incrementAndGet();
+                        Shell.sleep(pauseMillis.getAsInt());
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "rule-writer");
+        }
+
+        static RuleWriter start(Netns netns, int rules, IntSupplier pauseMillis) {
+            RuleWriter writer = new RuleWriter(netns, rules, pauseMillis);
+            writer.thread.start();
+            return writer;
+        }
+
+        void awaitCommits(int count) {
+            for (int wait = 0; commits.get() < count && failure.get() == null && wait < 1000; wait++) {
+                Shell.sleep(10);
+            }
+            assertHealthy();
+            assertThat(commits.get()).as("commits by the writer").isGreaterThanOrEqualTo(count);
+        }
+
+        int commits() {
+            return commits.get();
+        }
+
+        void assertHealthy() {
+            assertThat(failure.get()).as("the writer").isNull();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertHealthy();
+        }
     }
 
     /** Flushes chain c and adds {@code count} rules whose comment is {@code marker}, in one transaction. */
@@ -183,13 +353,21 @@ class NetlinkRepliesTest {
             batch.add(Netlink.NFT_MSG_DELRULE, INET, 0, "flush chain c", flush::buildPayload);
         }
         for (int i = 0; i < count; i++) {
-            try (NftnlRule rule = NftnlRule.create("t", "c", INET).add(NftnlExpr.counter())
-                    .userdata(marker.getBytes(StandardCharsets.US_ASCII))) {
+            try (NftnlRule rule = NftnlRule.create("t", "c", INET).add(NftnlExpr.counter()).userdata(comment(marker))) {
                 batch.add(Netlink.NFT_MSG_NEWRULE, INET, Netlink.NLM_F_CREATE | Netlink.NLM_F_APPEND, "rule " + i,
                         rule::buildPayload);
             }
         }
         batch.commit();
+    }
+
+    /** A rule comment the way nft stores it in rule userdata: type 0, length, the text NUL-terminated. */
+    private static byte[] comment(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        byte[] userdata = new byte[bytes.length + 3];
+        userdata[1] = (byte) (bytes.length + 1);
+        System.arraycopy(bytes, 0, userdata, 2, bytes.length);
+        return userdata;
     }
 
     @Test

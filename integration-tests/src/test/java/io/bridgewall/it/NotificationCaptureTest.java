@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -33,10 +34,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * listening socket received, as hex, in a namespace of its own.
  *
  * <pre>sudo mvn -B -ntp -pl integration-tests -am verify -Dtest=NotificationCaptureTest \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dbridgewall.capture=$PWD</pre>
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Pcapture -Dbridgewall.capture=$PWD</pre>
  *
  * A tool, not a test: it runs only when asked, and overwrites engine/src/test/resources/notifications.
  */
+@Tag("capture")
 @EnabledIfSystemProperty(named = "bridgewall.capture", matches = ".+")
 class NotificationCaptureTest {
     private final Path root = Path.of(System.getProperty("bridgewall.capture", "."));

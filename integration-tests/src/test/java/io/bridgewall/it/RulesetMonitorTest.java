@@ -146,7 +146,7 @@ class RulesetMonitorTest {
             Firewall.ApplyReport report = firewall.apply(changed);
 
             Commit commit = monitor.next(ARRIVAL).orElseThrow();
-            assertThat(commit.generation()).isEqualTo(report.generationAfter());
+            assertThat(commit.generation()).isEqualTo(report.generationAfter()).isEqualTo(report.committedGeneration().getAsInt());
             assertThat(commit.touchedOurTable()).isTrue();
             assertThat(commit.whatChanged()).contains("add element inet bridgewall bridges");
             // The kernel names the committing task: this very thread of this process.
@@ -155,8 +155,53 @@ class RulesetMonitorTest {
             assertThat(Files.readString(task.resolve("comm")).strip()).isEqualTo(commit.processName());
             assertThat(commit.byThisProcess()).isTrue();
 
-            firewall.apply(changed); // nothing differs: no transaction, so nothing to report
+            Firewall.ApplyReport unchanged = firewall.apply(changed); // nothing differs: no transaction, nothing to report
+            assertThat(unchanged.committedGeneration()).isEmpty();
             assertThat(monitor.next(Duration.ofMillis(300))).isEmpty();
+        }
+    }
+
+    @Test
+    void ourCommitsAreKnownByTheGenerationApplyReportsAmongForeignOnes() throws IOException {
+        RuleSet changed = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"),
+                Bridge.of("br-0123456789ab", "172.18.0.0/16"))));
+        try (RulesetMonitor monitor = monitor(); Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+            // A writer committing about every 25 ms while we apply: some of our applies are refused
+            // (ERESTART) and retried, and a foreign commit may land between ours and the
+            // generation apply reads afterwards (generationAfter), never in committedGeneration.
+            Process writer = new ProcessBuilder("ip", "netns", "exec", netns.name(), "sh", "-c",
+                    "i=0; while [ $i -lt 100 ]; do nft add table ip race$i; sleep 0.02; i=$((i+1)); done").start();
+            List<Firewall.ApplyReport> ours = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    ours.add(firewall.apply(i % 2 == 0 ? changed : POLICY));
+                    Shell.sleep(20);
+                }
+            } finally {
+                waitFor(writer);
+            }
+            List<Integer> ourGenerations = ours.stream().map(r -> r.committedGeneration().getAsInt()).toList();
+            List<Commit> commits = new ArrayList<>();
+            for (Optional<Commit> next = monitor.next(ARRIVAL); next.isPresent() && commits.size() < 1000;
+                    next = monitor.next(Duration.ofMillis(500))) {
+                commits.add(next.get());
+            }
+            assertThat(commits).noneMatch(Commit::notificationsLost);
+            List<Commit> byGeneration = commits.stream().filter(c -> ourGenerations.contains(c.generation())).toList();
+            assertThat(byGeneration).hasSize(20).allMatch(Commit::byThisProcess).allMatch(Commit::touchedOurTable);
+            assertThat(commits.stream().filter(c -> !ourGenerations.contains(c.generation())))
+                    .allMatch(c -> c.processName().equals("nft") && !c.touchedOurTable());
+        }
+    }
+
+    private static void waitFor(Process process) {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -34,11 +35,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * without root): every datagram sent and received, as hex, in a namespace of its own.
  *
  * <pre>sudo mvn -pl integration-tests -am verify -Dtest=WireCaptureTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dbridgewall.capture=$PWD</pre>
+ *     -Pcapture -Dbridgewall.capture=$PWD</pre>
  *
  * A tool, not a test: it runs only when asked, and overwrites the files under
  * native-bindings/src/test/resources/wire and engine/src/test/resources/wire.
  */
+@Tag("capture")
 @EnabledIfSystemProperty(named = "bridgewall.capture", matches = ".+")
 class WireCaptureTest {
     /** Replays start their sockets here, so the recorded sequence numbers come out the same. */
@@ -55,7 +57,7 @@ class WireCaptureTest {
                 "Applier.apply of the default policy for docker0=172.17.0.0/16 into an empty namespace, "
                         + "then the same apply again (unchanged: reads only), then GETGEN",
                 socket -> {
-                    assertThat(Applier.apply(socket, docker0).kind()).isEqualTo(Applier.Kind.REPLACED);
+                    assertThat(Applier.apply(socket, docker0).kind()).isEqualTo(Applier.Kind.INSTALLED);
                     assertThat(Applier.apply(socket, docker0).kind()).isEqualTo(Applier.Kind.UNCHANGED);
                     NftRequests.generation(socket);
                 });
@@ -72,6 +74,17 @@ class WireCaptureTest {
                     int generation = NftRequests.generation(socket);
                     assertThat(socket.send(tableBatch(OptionalInt.of(generation + 1000)))).isInstanceOf(BatchOutcome.Refused.class);
                     NftRequests.generation(socket);
+                });
+        record("native-bindings/src/test/resources/wire/still-at.wire",
+                "the consistency probe (NftRequests.stillAt: an empty batch, BATCH_BEGIN acked, carrying a "
+                        + "generation): at the current generation (ack), then a batch that commits, then the probe "
+                        + "at the generation before it (ERESTART); then GETGEN",
+                socket -> {
+                    int generation = NftRequests.generation(socket);
+                    assertThat(NftRequests.stillAt(socket, generation)).isTrue();
+                    assertThat(socket.send(tableBatch(OptionalInt.of(generation)))).isInstanceOf(BatchOutcome.Committed.class);
+                    assertThat(NftRequests.stillAt(socket, generation)).isFalse();
+                    assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
                 });
         record("native-bindings/src/test/resources/wire/acks-dropped.wire",
                 "receive queue at its minimum, batch of 300 NEWSETELEM messages: the kernel commits, drops most "

@@ -1,12 +1,16 @@
 package io.bridgewall.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bridgewall.nftnl.RecordedBatches;
 import io.bridgewall.nftnl.NftRequests;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +22,12 @@ class RecordedExchangesTest {
     private static final int FIRST_SEQUENCE = 1_000_000;
 
     static ReplayTransport replay(String name) throws IOException {
+        return new ReplayTransport(transcript(name));
+    }
+
+    static WireTranscript transcript(String name) throws IOException {
         try (InputStream in = RecordedExchangesTest.class.getResourceAsStream("/wire/" + name)) {
-            return new ReplayTransport(WireTranscript.parse(new String(in.readAllBytes(), StandardCharsets.US_ASCII)));
+            return WireTranscript.parse(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         }
     }
 
@@ -50,6 +58,56 @@ class RecordedExchangesTest {
             assertThat(NftRequests.generation(socket)).isEqualTo(generation);
         }
         assertThat(kernel.remaining()).isZero();
+    }
+
+    @Test
+    void theConsistencyProbeIsAckedAtTheCurrentGenerationAndRefusedWithErestartOnceItMoved() throws IOException {
+        ReplayTransport kernel = replay("still-at.wire");
+        try (NetlinkSocket socket = NetlinkSocket.over(kernel, FIRST_SEQUENCE)) {
+            int generation = NftRequests.generation(socket);
+
+            assertThat(NftRequests.stillAt(socket, generation)).as("answered 0").isTrue();
+            assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation))))
+                    .isInstanceOf(BatchOutcome.Committed.class);
+            assertThat(NftRequests.stillAt(socket, generation)).as("answered ERESTART").isFalse();
+            assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
+        }
+        assertThat(kernel.remaining()).isZero();
+    }
+
+    @Test
+    void aProbeRefusedForAnyOtherReasonIsAnErrorNotAnAnswer() throws IOException {
+        // The recorded ERESTART answer to the probe, its errno turned into EPERM (what a socket
+        // without CAP_NET_ADMIN is told): not "the generation moved", so it is thrown.
+        WireTranscript recorded = transcript("still-at.wire");
+        List<WireTranscript.Entry> entries = recorded.entries().stream()
+                .map(e -> e instanceof WireTranscript.Received r && errnoOf(r) == Netlink.ERESTART
+                        ? withErrno(r, Netlink.EPERM) : e)
+                .toList();
+        ReplayTransport kernel = new ReplayTransport(new WireTranscript(recorded.portId(), recorded.firstSequence(),
+                entries));
+        try (NetlinkSocket socket = NetlinkSocket.over(kernel, FIRST_SEQUENCE)) {
+            int generation = NftRequests.generation(socket);
+            assertThat(NftRequests.stillAt(socket, generation)).isTrue();
+            socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation)));
+
+            assertThatThrownBy(() -> NftRequests.stillAt(socket, generation))
+                    .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Netlink.EPERM));
+            assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
+        }
+        assertThat(kernel.remaining()).isZero();
+    }
+
+    /** The errno an NLMSG_ERROR datagram carries (0 for an ack, -1 for anything else). */
+    private static int errnoOf(WireTranscript.Received answer) {
+        ByteBuffer b = ByteBuffer.wrap(answer.bytes()).order(ByteOrder.nativeOrder());
+        return (b.getShort(4) & 0xffff) == Netlink.NLMSG_ERROR ? -b.getInt(Netlink.NLMSG_HDRLEN) : -1;
+    }
+
+    private static WireTranscript.Received withErrno(WireTranscript.Received answer, int errno) {
+        byte[] bytes = answer.bytes();
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).putInt(Netlink.NLMSG_HDRLEN, -errno);
+        return new WireTranscript.Received(bytes);
     }
 
     @Test
