@@ -107,13 +107,14 @@ public final class LiveTable implements AutoCloseable {
             known = Optional.of(new Known(before, planned));
             return new Update(transaction.kind(), 0, 0, before, before, false, List.of());
         }
+        int ours = transaction.generationOfOurs();
         int after = NftRequests.generation(socket);
-        if (after == next(before)) {
+        if (after == ours) {
             remember(after, planned);
         } else {
             // Someone committed right after us: what the kernel holds is not known from memory.
             known = Optional.empty();
-            rememberGeneration(next(before));
+            rememberGeneration(ours);
         }
         return new Update(transaction.kind(), transaction.messages(), transaction.bytes(), before, after, false,
                 transaction.differences());
