@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         version = "bridgewall 0.1.0",
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
                 + "but never reach private, link-local or each other's addresses.",
-        subcommands = {ApplyCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
+        subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 final class BridgewallCommand implements Runnable {
     @Spec

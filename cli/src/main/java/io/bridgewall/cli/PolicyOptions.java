@@ -58,27 +58,49 @@ final class PolicyOptions {
      */
     Policy policy(Optional<String> netns) {
         // Everything typed is checked before Docker is asked anything.
-        List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
+        checkOptions();
+        List<DockerNetwork> networks = noDocker ? List.of() : discover();
+        networks.forEach(network -> network.warnings().forEach(this::warn));
+        return policy(networks, netns);
+    }
+
+    /** Refuses options that contradict each other or are out of range: bad input, before any work. */
+    void checkOptions() {
+        bridges.forEach(PolicyOptions::parseBridge);
         if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
             throw new InvalidInputException("--docker-timeout " + dockerTimeoutSeconds + " is out of range; use 1 to 300 seconds");
         }
         if (noDocker && dockerHost != null) {
             throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
         }
-        HostInput input = hostInput();
-        List<Bridge> discovered = noDocker ? List.of() : discover();
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, input);
+        hostInput();
+    }
+
+    /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
+    Policy policy(List<DockerNetwork> networks, Optional<String> netns) {
+        return policyOfBridges(networks.stream().map(DockerNetwork::toBridge).toList(), netns);
+    }
+
+    /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
+    Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
+        List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
+        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput());
         if (!policy.bridges().isEmpty()) {
             hostInterfaces(netns).check(policy.bridges());
         }
         return policy;
     }
 
-    private List<Bridge> discover() {
-        DockerEndpoint endpoint = DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
-        List<DockerNetwork> networks = DockerDiscovery.discover(endpoint, Duration.ofSeconds(dockerTimeoutSeconds));
-        networks.forEach(network -> network.warnings().forEach(this::warn));
-        return networks.stream().map(DockerNetwork::toBridge).toList();
+    DockerEndpoint endpoint() {
+        return DockerEndpoint.resolve(Optional.ofNullable(dockerHost));
+    }
+
+    Duration dockerTimeout() {
+        return Duration.ofSeconds(dockerTimeoutSeconds);
+    }
+
+    private List<DockerNetwork> discover() {
+        return DockerDiscovery.discover(endpoint(), dockerTimeout());
     }
 
     /** The interfaces of the namespace the policy is for, read before anything is planned. */
@@ -87,7 +109,7 @@ final class PolicyOptions {
                 netns.map(name -> "in network namespace " + name).orElse("on this host"));
     }
 
-    private void warn(String text) {
+    void warn(String text) {
         PrintWriter err = command.commandLine().getErr();
         err.println("bridgewall: warning: " + text);
         err.flush();

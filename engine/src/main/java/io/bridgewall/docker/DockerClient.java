@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,18 +22,24 @@ public final class DockerClient implements AutoCloseable {
     private static final Pattern API_VERSION = Pattern.compile("1\\.(\\d{1,3})");
     private static final String BRIDGE_FILTER = URLEncoder.encode("{\"driver\":[\"bridge\"]}", StandardCharsets.UTF_8);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper FILTER_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final UnixHttpClient http;
     private final DockerEndpoint endpoint;
+    private final Duration timeout;
     private String apiVersion;
 
-    private DockerClient(DockerEndpoint endpoint, UnixHttpClient http) {
+    private DockerClient(DockerEndpoint endpoint, UnixHttpClient http, Duration timeout) {
         this.endpoint = endpoint;
+        this.timeout = timeout;
         this.http = http;
     }
 
     /** A client whose every request (connect included) must complete within {@code timeout}. */
     public static DockerClient open(DockerEndpoint endpoint, Duration timeout) {
-        return new DockerClient(endpoint, new UnixHttpClient(endpoint.socket(), timeout, UnixHttpClient.MAX_RESPONSE));
+        return new DockerClient(endpoint, new UnixHttpClient(endpoint.socket(), timeout, UnixHttpClient.MAX_RESPONSE),
+                timeout);
     }
 
     /** The daemon's API version from {@code GET /_ping}'s Api-Version header, asked once. */
@@ -59,6 +68,53 @@ public final class DockerClient implements AutoCloseable {
         String target = "/v" + apiVersion() + "/networks?filters=" + BRIDGE_FILTER;
         HttpResponse response = expectOk(http.get(target), target);
         return DockerNetworkParser.parseList(DockerNetworkParser.readTree(response.body(), "GET " + target));
+    }
+
+    /**
+     * The network with this id as Docker describes it now; empty when Docker no longer has it or
+     * it is not of the bridge driver.
+     *
+     * @param id a Docker network id (hex digits)
+     */
+    public Optional<DockerNetwork> network(String id) {
+        if (!id.matches("[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("not a Docker id: " + HttpResponseReader.abbreviate(id));
+        }
+        String target = "/v" + apiVersion() + "/networks/" + id;
+        HttpResponse response = http.get(target);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        JsonNode node = DockerNetworkParser.readTree(expectOk(response, target).body(), "GET " + target);
+        if (!node.isObject()) {
+            throw new DockerException("Docker's answer to GET " + target + " is not a JSON object; "
+                    + "this is not an answer bridgewall can trust");
+        }
+        JsonNode driver = node.get("Driver");
+        if (driver == null || !driver.isTextual()) {
+            throw new DockerException("Docker's answer to GET " + target + " lacks the network's Driver; "
+                    + "this Docker version answers in a shape bridgewall does not know");
+        }
+        return driver.textValue().equals("bridge") ? Optional.of(DockerNetworkParser.parse(node, "network " + id))
+                : Optional.empty();
+    }
+
+    /**
+     * Subscribes to Docker's events of the given types and actions on a connection of its own
+     * (this client's timeout bounds the subscription, not the stream). Events after the return
+     * are delivered; list what exists afterwards, so nothing falls between list and stream.
+     */
+    public DockerEventStream events(List<String> types, List<String> actions) {
+        Map<String, List<String>> filters = new LinkedHashMap<>();
+        filters.put("type", types);
+        filters.put("event", actions);
+        String query;
+        try {
+            query = URLEncoder.encode(FILTER_JSON.writeValueAsString(filters), StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return DockerEventStream.open(endpoint.socket(), "/v" + apiVersion() + "/events?filters=" + query, timeout);
     }
 
     private HttpResponse expectOk(HttpResponse response, String target) {

@@ -24,25 +24,20 @@ final class HttpResponseReader {
     private HttpResponseReader() {
     }
 
+    /**
+     * A response's status line and headers.
+     *
+     * @param headers names in lower case
+     */
+    record Head(int status, Map<String, String> headers, boolean keepAlive) {
+    }
+
     /** Reads the response; {@code input} must have been {@link HttpInput#begin begun}. */
     static HttpResponse read(HttpInput input, long maxBody) throws IOException {
-        String statusLine;
-        try {
-            statusLine = input.readLine(MAX_LINE);
-        } catch (HttpInput.HttpFormatException e) {
-            throw new NotHttpException("no status line: " + e.getMessage());
-        }
-        if (statusLine == null) {
-            throw new HttpClosedException();
-        }
-        Matcher status = STATUS_LINE.matcher(statusLine);
-        if (!status.matches()) {
-            throw new NotHttpException(statusLine);
-        }
-        int code = Integer.parseInt(status.group(2));
-        Map<String, String> headers = readHeaders(input);
-        boolean keepAlive = status.group(1).equals("1")
-                && !headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT).contains("close");
+        Head head = readHead(input);
+        int code = head.status();
+        Map<String, String> headers = head.headers();
+        boolean keepAlive = head.keepAlive();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String transferEncoding = headers.get("transfer-encoding");
         String contentLength = headers.get("content-length");
@@ -65,6 +60,28 @@ final class HttpResponseReader {
             keepAlive = false;
         }
         return new HttpResponse(code, headers, body.toByteArray(), keepAlive);
+    }
+
+    /** Reads the status line and headers, and nothing of the body. */
+    static Head readHead(HttpInput input) throws IOException {
+        String statusLine;
+        try {
+            statusLine = input.readLine(MAX_LINE);
+        } catch (HttpInput.HttpFormatException e) {
+            throw new NotHttpException("no status line: " + e.getMessage());
+        }
+        if (statusLine == null) {
+            throw new HttpClosedException();
+        }
+        Matcher status = STATUS_LINE.matcher(statusLine);
+        if (!status.matches()) {
+            throw new NotHttpException(statusLine);
+        }
+        int code = Integer.parseInt(status.group(2));
+        Map<String, String> headers = readHeaders(input);
+        boolean keepAlive = status.group(1).equals("1")
+                && !headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT).contains("close");
+        return new Head(code, headers, keepAlive);
     }
 
     private static Map<String, String> readHeaders(HttpInput input) throws IOException {
@@ -105,11 +122,7 @@ final class HttpResponseReader {
             if (sizeLine == null) {
                 throw new HttpTruncatedException("the chunked body after " + body.size() + " bytes");
             }
-            Matcher size = CHUNK_SIZE.matcher(sizeLine);
-            if (!size.matches()) {
-                throw new HttpInput.HttpFormatException("invalid chunk size '" + abbreviate(sizeLine) + "'");
-            }
-            long length = Long.parseLong(size.group(1), 16);
+            long length = chunkSize(sizeLine);
             if (body.size() + length > maxBody) {
                 throw new HttpInput.HttpTooLargeException(maxBody);
             }
@@ -127,7 +140,16 @@ final class HttpResponseReader {
         }
     }
 
-    private static void skipTrailers(HttpInput input) throws IOException {
+    /** The size a chunk-size line announces (hex digits, extensions ignored). */
+    static long chunkSize(String sizeLine) throws IOException {
+        Matcher size = CHUNK_SIZE.matcher(sizeLine);
+        if (!size.matches()) {
+            throw new HttpInput.HttpFormatException("invalid chunk size '" + abbreviate(sizeLine) + "'");
+        }
+        return Long.parseLong(size.group(1), 16);
+    }
+
+    static void skipTrailers(HttpInput input) throws IOException {
         for (int i = 0; i <= MAX_HEADERS; i++) {
             String line = input.readLine(MAX_LINE);
             if (line == null) {

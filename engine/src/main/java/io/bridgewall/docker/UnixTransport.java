@@ -14,7 +14,11 @@ import jnr.unixsocket.UnixSocketChannel;
  * and write ends by a deadline: a daemon that hangs must not hang bridgewall.
  */
 final class UnixTransport implements AutoCloseable {
+    /** A deadline that never comes: for an event stream, which may stay silent for days. */
+    static final long NO_DEADLINE = Long.MIN_VALUE;
+
     private final Path socket;
+    private volatile boolean wokenUp;
     private final UnixSocketChannel channel;
     private final Selector selector;
     private final SelectionKey key;
@@ -91,14 +95,32 @@ final class UnixTransport implements AutoCloseable {
     }
 
     private void await(int op, long deadlineNanos, String what) throws IOException {
-        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (millis <= 0) {
-            throw new TransportTimeout(what);
+        long millis = 0; // select(0) waits until ready or woken up
+        if (deadlineNanos != NO_DEADLINE) {
+            millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (millis <= 0) {
+                throw new TransportTimeout(what);
+            }
+        }
+        if (wokenUp) {
+            throw new WokenUpException();
         }
         key.interestOps(op);
-        selector.select(millis); // 0 would mean "forever": millis is at least 1 here
+        selector.select(millis);
         selector.selectedKeys().clear();
         key.interestOps(0);
+        if (wokenUp) {
+            throw new WokenUpException();
+        }
+    }
+
+    /**
+     * From another thread: ends a wait in {@link #read} or {@link #writeFully}, now or the next
+     * time one starts, with {@link WokenUpException}. How a stream with no deadline is stopped.
+     */
+    void wakeUp() {
+        wokenUp = true;
+        selector.wakeup();
     }
 
     Path socket() {
@@ -126,6 +148,13 @@ final class UnixTransport implements AutoCloseable {
     static final class TransportTimeout extends IOException {
         TransportTimeout(String what) {
             super(what);
+        }
+    }
+
+    /** {@link #wakeUp} was called: the caller asked the wait to end. */
+    static final class WokenUpException extends java.io.InterruptedIOException {
+        WokenUpException() {
+            super("woken up");
         }
     }
 }

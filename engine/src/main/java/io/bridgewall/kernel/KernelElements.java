@@ -7,7 +7,10 @@ import io.bridgewall.ruleset.SetElement;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Set elements as the kernel keeps them. An interval set stores each range first..last as a
@@ -37,13 +40,66 @@ final class KernelElements {
             out.add(new KernelElement(ByteString.of(new byte[length]), NftnlSet.ELEMENT_INTERVAL_END));
         }
         for (SetElement element : sorted) {
-            out.add(new KernelElement(element.first(), 0));
-            BigInteger last = unsigned(element.last());
-            if (!last.equals(top)) {
-                out.add(new KernelElement(bytes(last.add(BigInteger.ONE), length), NftnlSet.ELEMENT_INTERVAL_END));
-            }
+            addRange(element, length, top, out);
         }
         return out;
+    }
+
+    private static void addRange(SetElement element, int length, BigInteger top, List<KernelElement> out) {
+        out.add(new KernelElement(element.first(), 0));
+        BigInteger last = unsigned(element.last());
+        if (!last.equals(top)) {
+            out.add(new KernelElement(bytes(last.add(BigInteger.ONE), length), NftnlSet.ELEMENT_INTERVAL_END));
+        }
+    }
+
+    /** What to delete from and add to a set's kernel elements to turn {@code have} into {@code want}. */
+    record Difference(List<KernelElement> gone, List<KernelElement> added) {
+    }
+
+    /**
+     * The elements to delete and add. In an interval set whole ranges are compared, not keys:
+     * the kernel refuses (EEXIST) a new end key inside a range it still holds, which is what a
+     * key-by-key difference sends when a range splits (a network in the middle of adjacent
+     * subnets removed). A range that changes is deleted whole and its replacements added whole,
+     * in the same transaction, deletes first.
+     */
+    static Difference difference(NamedSet have, NamedSet want) {
+        if (!want.interval()) {
+            Set<KernelElement> before = new LinkedHashSet<>(encode(have));
+            Set<KernelElement> after = new LinkedHashSet<>(encode(want));
+            return new Difference(before.stream().filter(e -> !after.contains(e)).toList(),
+                    after.stream().filter(e -> !before.contains(e)).toList());
+        }
+        int length = want.type().keyLength();
+        BigInteger top = BigInteger.ONE.shiftLeft(8 * length).subtract(BigInteger.ONE);
+        // Notes (which network a range is for) are the plan's words, not the kernel's: compare ranges alone.
+        List<SetElement> haveRanges = have.elements().stream().map(SetElement::withoutNote).toList();
+        List<SetElement> wantRanges = want.elements().stream().map(SetElement::withoutNote).toList();
+        Set<SetElement> before = new HashSet<>(haveRanges);
+        Set<SetElement> after = new HashSet<>(wantRanges);
+        List<KernelElement> gone = new ArrayList<>();
+        List<KernelElement> added = new ArrayList<>();
+        boolean zeroEndBefore = startsAboveZero(have);
+        boolean zeroEndAfter = startsAboveZero(want);
+        KernelElement zeroEnd = new KernelElement(ByteString.of(new byte[length]), NftnlSet.ELEMENT_INTERVAL_END);
+        if (zeroEndBefore && !zeroEndAfter) {
+            gone.add(zeroEnd);
+        }
+        if (zeroEndAfter && !zeroEndBefore) {
+            added.add(zeroEnd);
+        }
+        haveRanges.stream().filter(e -> !after.contains(e)).sorted(Comparator.comparing(SetElement::first))
+                .forEach(e -> addRange(e, length, top, gone));
+        wantRanges.stream().filter(e -> !before.contains(e)).sorted(Comparator.comparing(SetElement::first))
+                .forEach(e -> addRange(e, length, top, added));
+        return new Difference(gone, added);
+    }
+
+    /** Like nft, an interval set whose first range does not start at zero holds an end key at zero. */
+    private static boolean startsAboveZero(NamedSet set) {
+        return set.elements().stream().map(SetElement::first).min(Comparator.naturalOrder())
+                .map(first -> unsigned(first).signum() != 0).orElse(false);
     }
 
     static List<SetElement> decode(List<NftnlSet.Element> elements, boolean interval, int keyLength) {

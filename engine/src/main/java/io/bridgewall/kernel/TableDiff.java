@@ -120,10 +120,9 @@ final class TableDiff {
                         + (existing.interval() ? " with intervals" : "") + ", the plan has " + set.type().nftName()
                         + (set.interval() ? " with intervals" : "")));
             }
-            Set<KernelElements.KernelElement> have = new LinkedHashSet<>(KernelElements.encode(existing));
-            Set<KernelElements.KernelElement> want = new LinkedHashSet<>(KernelElements.encode(set));
-            List<KernelElements.KernelElement> gone = have.stream().filter(e -> !want.contains(e)).toList();
-            List<KernelElements.KernelElement> added = want.stream().filter(e -> !have.contains(e)).toList();
+            KernelElements.Difference difference = KernelElements.difference(existing, set);
+            List<KernelElements.KernelElement> gone = difference.gone();
+            List<KernelElements.KernelElement> added = difference.added();
             if (!gone.isEmpty()) {
                 deleteElements.add(new Change.DeleteElements(set, gone));
             }

@@ -58,22 +58,34 @@ public final class FakeDockerd implements AutoCloseable {
     }
 
     private void serve(Responder responder) {
-        // One connection at a time is all a client under test needs.
+        // A thread per connection: a client may hold an event stream open while it asks more.
         while (server.isOpen()) {
-            try (SocketChannel client = server.accept()) {
-                clients.add(client);
-                connections.incrementAndGet();
-                String head;
-                while ((head = readHead(client)) != null) {
-                    String requestLine = head.substring(0, head.indexOf("\r\n"));
-                    requests.add(requestLine);
-                    if (!responder.respond(requestLine, client)) {
-                        break;
-                    }
-                }
-            } catch (Exception closedOrBroken) {
-                // the client hung up or the test is over
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (IOException closed) {
+                return; // the test is over
             }
+            clients.add(client);
+            connections.incrementAndGet();
+            Thread connection = new Thread(() -> converse(client, responder), "fake-dockerd-connection");
+            connection.setDaemon(true);
+            connection.start();
+        }
+    }
+
+    private void converse(SocketChannel client, Responder responder) {
+        try (client) {
+            String head;
+            while ((head = readHead(client)) != null) {
+                String requestLine = head.substring(0, head.indexOf("\r\n"));
+                requests.add(requestLine);
+                if (!responder.respond(requestLine, client)) {
+                    break;
+                }
+            }
+        } catch (Exception closedOrBroken) {
+            // the client hung up or the test is over
         }
     }
 

@@ -55,6 +55,60 @@ class KernelElementsTest {
     }
 
     @Test
+    void aRangeThatSplitsIsDeletedWholeAndItsPiecesAddedWhole() {
+        // Three adjacent /24s merged into one range; the middle network goes away. Adding only the
+        // new end and start keys would put an end key inside a range the kernel still holds (EEXIST).
+        NamedSet have = ipv4(range("10.50.0.0", "10.50.2.255", ""));
+        NamedSet want = ipv4(network("10.50.0.0/24", ""), network("10.50.2.0/24", ""));
+
+        KernelElements.Difference difference = KernelElements.difference(have, want);
+
+        assertThat(difference.gone()).containsExactly(
+                new KernelElement(address("10.50.0.0"), 0),
+                new KernelElement(address("10.50.3.0"), END));
+        assertThat(difference.added()).containsExactly(
+                new KernelElement(address("10.50.0.0"), 0),
+                new KernelElement(address("10.50.1.0"), END),
+                new KernelElement(address("10.50.2.0"), 0),
+                new KernelElement(address("10.50.3.0"), END));
+    }
+
+    @Test
+    void unchangedRangesAndTheEndAtZeroStayPut() {
+        NamedSet have = ipv4(network("10.50.0.0/24", ""), network("10.60.0.0/24", ""));
+        NamedSet want = ipv4(network("10.50.0.0/24", ""), network("10.70.0.0/24", ""));
+
+        KernelElements.Difference difference = KernelElements.difference(have, want);
+
+        assertThat(difference.gone()).containsExactly(
+                new KernelElement(address("10.60.0.0"), 0),
+                new KernelElement(address("10.60.1.0"), END));
+        assertThat(difference.added()).containsExactly(
+                new KernelElement(address("10.70.0.0"), 0),
+                new KernelElement(address("10.70.1.0"), END));
+    }
+
+    @Test
+    void rangesThatDifferOnlyInTheirNotesAreTheSame() {
+        NamedSet planned = ipv4(network("10.50.0.0/24", "docker network \"web\""));
+        NamedSet readBack = ipv4(network("10.50.0.0/24", ""));
+
+        KernelElements.Difference difference = KernelElements.difference(readBack, planned);
+
+        assertThat(difference.gone()).isEmpty();
+        assertThat(difference.added()).isEmpty();
+    }
+
+    @Test
+    void theEndAtZeroComesAndGoesWithARangeStartingAtZero() {
+        NamedSet atZero = ipv4(network("0.0.0.0/8", ""));
+        NamedSet above = ipv4(network("10.0.0.0/8", ""));
+
+        assertThat(KernelElements.difference(above, atZero).gone()).contains(new KernelElement(address("0.0.0.0"), END));
+        assertThat(KernelElements.difference(atZero, above).added()).contains(new KernelElement(address("0.0.0.0"), END));
+    }
+
+    @Test
     void encodesAnEmptySetAsNothing() {
         assertThat(KernelElements.encode(ipv4())).isEmpty();
     }

@@ -14,8 +14,6 @@ import java.util.function.Function;
  * @param addresses one per address, tied to its link by interface index
  */
 public record NamespaceInterfaces(List<RouteNetlink.Link> links, List<RouteNetlink.Address> addresses) {
-    /** NLM_F_DUMP_INTR: the interfaces changed while the kernel was dumping them. */
-    private static final int NLM_F_DUMP_INTR = 0x10;
     private static final int DUMP_ATTEMPTS = 5;
 
     public NamespaceInterfaces {
@@ -26,12 +24,16 @@ public record NamespaceInterfaces(List<RouteNetlink.Link> links, List<RouteNetli
     /** Reads the interfaces of the named namespace, or of the caller's when none is named. */
     public static NamespaceInterfaces read(Optional<String> netns) {
         try (NetlinkSocket socket = NetlinkSocket.open(netns, Netlink.NETLINK_ROUTE)) {
-            List<RouteNetlink.Link> links = dump(socket, RouteNetlink::linkDumpRequest, RouteNetlink::parseLink,
-                    "listing the network interfaces");
-            List<RouteNetlink.Address> addresses = dump(socket, RouteNetlink::addressDumpRequest,
-                    RouteNetlink::parseAddress, "listing the interface addresses");
-            return new NamespaceInterfaces(links, addresses);
+            return read(socket);
         }
+    }
+
+    static NamespaceInterfaces read(NetlinkSocket socket) {
+        List<RouteNetlink.Link> links = dump(socket, RouteNetlink::linkDumpRequest, RouteNetlink::parseLink,
+                "listing the network interfaces");
+        List<RouteNetlink.Address> addresses = dump(socket, RouteNetlink::addressDumpRequest,
+                RouteNetlink::parseAddress, "listing the interface addresses");
+        return new NamespaceInterfaces(links, addresses);
     }
 
     private static <T> List<T> dump(NetlinkSocket socket, java.util.function.IntFunction<byte[]> request,
@@ -42,19 +44,19 @@ public record NamespaceInterfaces(List<RouteNetlink.Link> links, List<RouteNetli
             buffer.reserve().put(0, bytes, 0, bytes.length);
             buffer.commit();
             List<T> out = new ArrayList<>();
-            boolean[] interrupted = {false};
-            socket.request(buffer, operation, message -> {
-                interrupted[0] |= (message.flags() & NLM_F_DUMP_INTR) != 0;
-                byte[] copy = new byte[message.length()];
-                message.header().get(0, copy, 0, copy.length);
-                parse.apply(copy).ifPresent(out::add);
-            });
-            if (!interrupted[0]) {
+            try {
+                socket.request(buffer, operation, message -> {
+                    byte[] copy = new byte[message.length()];
+                    message.header().get(0, copy, 0, copy.length);
+                    parse.apply(copy).ifPresent(out::add);
+                });
                 return out;
-            }
-            if (attempt == DUMP_ATTEMPTS) {
-                throw new KernelException(4 /* EINTR */, operation, "the interfaces kept changing during "
-                        + DUMP_ATTEMPTS + " dumps; try again");
+            } catch (DumpInterruptedException e) {
+                // Interfaces come and go while Docker creates networks and containers: dump again.
+                if (attempt == DUMP_ATTEMPTS) {
+                    throw new KernelException(4 /* EINTR */, operation, "the interfaces kept changing during "
+                            + DUMP_ATTEMPTS + " dumps; try again");
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ public final class DockerDaemon implements AutoCloseable {
     private final Path dir;
     private final Process containerd;
     private Process process;
+    private List<String> wrapper = List.of();
     private boolean ownsNetns;
 
     private DockerDaemon(Netns netns, Path dir, Process containerd) {
@@ -79,23 +80,36 @@ public final class DockerDaemon implements AutoCloseable {
         try {
             daemon.await("containerd", containerd, "containerd.log",
                     () -> Files.exists(dir.resolve("containerd.sock")));
-            List<String> dockerd = new ArrayList<>(wrapper);
-            dockerd.addAll(List.of("nsenter", "--net=" + netns.path(), "dockerd",
-                    "--config-file", dir.resolve("daemon.json").toString(),
-                    "--containerd", dir.resolve("containerd.sock").toString(),
-                    "--iptables=false", "--ip6tables=false",
-                    "--data-root", dir.resolve("data").toString(),
-                    "--exec-root", dir.resolve("exec").toString(),
-                    "--pidfile", dir.resolve("dockerd.pid").toString(),
-                    "-H", "unix://" + dir.resolve("docker.sock")));
-            daemon.process = launch(dir, "dockerd.log", dockerd.toArray(String[]::new));
-            daemon.await("dockerd", daemon.process, "dockerd.log", () -> Files.exists(daemon.socket())
-                    && daemon.docker("version", "--format", "{{.Server.APIVersion}}").ok());
+            daemon.wrapper = wrapper;
+            daemon.startDockerd();
         } catch (RuntimeException | Error e) {
             daemon.close();
             throw e;
         }
         return daemon;
+    }
+
+    /** Starts dockerd (again, after {@link #stopDockerd}): same data, same socket; returns once it answers. */
+    public void startDockerd() {
+        List<String> dockerd = new ArrayList<>(wrapper);
+        dockerd.addAll(List.of("nsenter", "--net=" + netns.path(), "dockerd",
+                "--config-file", dir.resolve("daemon.json").toString(),
+                "--containerd", dir.resolve("containerd.sock").toString(),
+                "--iptables=false", "--ip6tables=false",
+                "--data-root", dir.resolve("data").toString(),
+                "--exec-root", dir.resolve("exec").toString(),
+                "--pidfile", dir.resolve("dockerd.pid").toString(),
+                "-H", "unix://" + dir.resolve("docker.sock")));
+        process = launch(dir, "dockerd.log", dockerd.toArray(String[]::new));
+        await("dockerd", process, "dockerd.log", () -> Files.exists(socket())
+                && docker("version", "--format", "{{.Server.APIVersion}}").ok());
+    }
+
+    /** Stops dockerd as its service manager would (SIGTERM), leaving containerd and the data; its socket goes away. */
+    public void stopDockerd() {
+        if (process != null) {
+            stop(process);
+        }
     }
 
     private static Process launch(Path dir, String log, String... command) {
