@@ -27,6 +27,7 @@ public final class DockerDaemon implements AutoCloseable {
     private final Path dir;
     private final Process containerd;
     private Process process;
+    private List<String> dockerdCommand = List.of();
     private boolean ownsNetns;
 
     private DockerDaemon(Netns netns, Path dir, Process containerd) {
@@ -88,9 +89,8 @@ public final class DockerDaemon implements AutoCloseable {
                     "--exec-root", dir.resolve("exec").toString(),
                     "--pidfile", dir.resolve("dockerd.pid").toString(),
                     "-H", "unix://" + dir.resolve("docker.sock")));
-            daemon.process = launch(dir, "dockerd.log", dockerd.toArray(String[]::new));
-            daemon.await("dockerd", daemon.process, "dockerd.log", () -> Files.exists(daemon.socket())
-                    && daemon.docker("version", "--format", "{{.Server.APIVersion}}").ok());
+            daemon.dockerdCommand = List.copyOf(dockerd);
+            daemon.startDockerd();
         } catch (RuntimeException | Error e) {
             daemon.close();
             throw e;
@@ -98,9 +98,30 @@ public final class DockerDaemon implements AutoCloseable {
         return daemon;
     }
 
+    private void startDockerd() {
+        process = launch(dir, "dockerd.log", dockerdCommand.toArray(String[]::new));
+        await("dockerd", process, "dockerd.log", () -> Files.exists(socket())
+                && docker("version", "--format", "{{.Server.APIVersion}}").ok());
+    }
+
+    /**
+     * Stops dockerd (which stops its containers; containerd stays), runs {@code whileStopped},
+     * and starts dockerd again on the same data root, as a reboot would: containers with a
+     * restart policy are started again by dockerd itself, before anyone asks its API anything.
+     */
+    public void restart(Runnable whileStopped) {
+        List<ProcessHandle> helpers = process.descendants().toList();
+        stop(process);
+        helpers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        whileStopped.run();
+        startDockerd();
+    }
+
     private static Process launch(Path dir, String log, String... command) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+            // Appended: a restarted dockerd keeps the log of the one before.
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", command) + " (apt-get install docker.io)", e);
         }
