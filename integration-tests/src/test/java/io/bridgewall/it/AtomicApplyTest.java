@@ -78,7 +78,7 @@ class AtomicApplyTest {
                 .contains("iifname \"lo\" accept")
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")
-                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("iifname @contained iifname != @uncontained ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
                 .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade");
     }
 
@@ -195,7 +195,7 @@ class AtomicApplyTest {
         assertThat(shown.stdout())
                 .contains("# read from the kernel, generation")
                 .contains("\"docker0\"")
-                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("iifname @contained iifname != @uncontained ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
                 .contains("policy drop;");
 
         bridgewall("remove", "--netns", netns.name());
@@ -223,7 +223,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(15);
+        assertThat(kernel.rules(TABLE)).hasSize(18);
     }
 
     @Test
