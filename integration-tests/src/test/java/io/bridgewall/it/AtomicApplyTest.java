@@ -69,8 +69,9 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
         assertThat(kernel.rules(TABLE, "input")).hasSize(7);
-        assertThat(kernel.rules(TABLE, "forward")).hasSize(6);
-        assertThat(kernel.rules(TABLE, "postrouting")).hasSize(2);
+        assertThat(kernel.rules(TABLE, "forward")).hasSize(8);
+        assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
+        assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
 
         String listing = NftRuleset.text(netns);
         assertThat(listing)
@@ -79,7 +80,9 @@ class AtomicApplyTest {
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")
                 .contains("iifname @contained iifname != @uncontained ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
-                .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade");
+                .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade")
+                .contains("oifname @contained oifname != @uncontained ct state invalid,new,untracked counter packets 0 bytes 0 drop")
+                .contains("iifname @contained iifname != @uncontained iifname != @bridges masquerade");
     }
 
     private static void assertChain(NftRuleset kernel, String name, String type, String hook, int priority, String policy) {
