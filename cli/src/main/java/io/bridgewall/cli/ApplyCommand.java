@@ -81,7 +81,8 @@ final class ApplyCommand implements Callable<Integer> {
                 out.println(verification.summary());
             }
         }
-        if (!policy.bridges().isEmpty()) {
+        // Contained bridges need it as much as known ones: without it, same-bridge traffic is not filtered.
+        if (!policy.bridges().isEmpty() || !policy.containment().isOff()) {
             BridgeNetfilter.State state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns())
                     : BridgeNetfilter.state(target.netns());
             if (state != BridgeNetfilter.State.ENABLED) {

@@ -2,6 +2,7 @@ package io.bridgewall.cli;
 
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
@@ -39,6 +40,12 @@ final class PlanCommand implements Callable<Integer> {
         lines.add("bridgewall plan: " + policy.bridges().size() + " bridge(s), "
                 + (policy.hostInput().managed() ? "host input managed, open ports " + policy.hostInput().allowedPorts()
                 : "host input left alone"));
+        Containment containment = policy.containment();
+        lines.add(containment.isOff() ? "  containment by name: off (--contain none); only the bridges above are contained"
+                : "  containment by name: " + Containment.describe(containment.patterns())
+                + (policy.effectiveExemptions().isEmpty() ? "" : ", except " + String.join(", ",
+                        policy.effectiveExemptions().stream().map(Object::toString).toList()))
+                + " (contained from the first packet, before any Docker network names them)");
         for (Bridge bridge : policy.bridges()) {
             lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
                     + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")

@@ -8,9 +8,12 @@ import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.Containment;
+import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
 import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
@@ -49,6 +52,17 @@ final class PolicyOptions {
             description = "Leave the host's input path alone (for hosts with their own firewall).")
     boolean noInput;
 
+    @Option(names = "--contain", paramLabel = "PATTERN",
+            description = "Contain every bridge so named from its first packet, before any Docker network names it: "
+                    + "an interface name, or a prefix and a trailing '*' (repeatable; replaces the default docker0 "
+                    + "and br-*); 'none' turns it off.")
+    List<String> contain = new ArrayList<>();
+
+    @Option(names = "--uncontain", paramLabel = "NAME",
+            description = "An interface the --contain patterns match that is not a container bridge (a VM bridge "
+                    + "br-lan): left out of containment (repeatable).")
+    List<String> uncontain = new ArrayList<>();
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -74,6 +88,7 @@ final class PolicyOptions {
             throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
         }
         hostInput();
+        containment();
     }
 
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
@@ -84,11 +99,50 @@ final class PolicyOptions {
     /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput());
-        if (!policy.bridges().isEmpty()) {
-            hostInterfaces(netns).check(policy.bridges());
+        Containment containment = containment();
+        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment);
+        if (!policy.bridges().isEmpty() || !containment.isOff()) {
+            HostInterfaces interfaces = hostInterfaces(netns);
+            interfaces.check(policy.bridges());
+            ContainmentCheck.warnings(policy, interfaces, !noDocker).forEach(this::warn);
         }
         return policy;
+    }
+
+    /** --contain and --uncontain: Docker's bridge naming unless told otherwise. */
+    private Containment containment() {
+        List<InterfaceName> exempt = uncontain.stream().map(name -> uncontainName(name)).toList();
+        if (contain.contains(NONE)) {
+            if (contain.size() > 1) {
+                throw new InvalidInputException("--contain " + NONE + " turns containment off; it cannot go with other "
+                        + "--contain patterns: drop one of them");
+            }
+            if (!exempt.isEmpty()) {
+                throw new InvalidInputException("--uncontain has no effect with --contain " + NONE + "; drop one of them");
+            }
+            return Containment.off();
+        }
+        List<InterfacePattern> patterns = contain.isEmpty() ? Containment.DOCKER_NAMING
+                : contain.stream().map(PolicyOptions::containPattern).toList();
+        return new Containment(patterns, exempt);
+    }
+
+    private static final String NONE = "none";
+
+    private static InterfacePattern containPattern(String text) {
+        try {
+            return InterfacePattern.of(text);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("--contain: " + e.getMessage());
+        }
+    }
+
+    private static InterfaceName uncontainName(String text) {
+        try {
+            return InterfaceName.of(text);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("--uncontain: " + e.getMessage());
+        }
     }
 
     DockerEndpoint endpoint() {

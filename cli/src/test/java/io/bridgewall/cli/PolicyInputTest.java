@@ -62,6 +62,40 @@ class PolicyInputTest {
     }
 
     @Test
+    void containmentPatternsAreCheckedLikeInterfaceNames() {
+        assertBadInput(run("plan", "--no-docker", "--contain", "*"), "--contain: interface pattern '*' matches every interface");
+        assertBadInput(run("plan", "--no-docker", "--contain", "br*x"), "'*' is a wildcard only as the last character");
+        assertBadInput(run("plan", "--no-docker", "--contain", "abcdefghijklmnop"), "is 16 bytes long");
+        assertBadInput(run("plan", "--no-docker", "--contain", "br-\u001b[31m*"), "has invalid characters");
+        assertBadInput(run("plan", "--no-docker", "--uncontain", "br lan"), "--uncontain: interface name 'br lan' has invalid characters");
+    }
+
+    @Test
+    void containmentOffGoesWithNoPatternAndNoExemption() {
+        assertBadInput(run("plan", "--no-docker", "--contain", "none", "--contain", "br-*"),
+                "--contain none turns containment off; it cannot go with other --contain patterns");
+        assertBadInput(run("plan", "--no-docker", "--contain", "none", "--uncontain", "br-lan"),
+                "--uncontain has no effect with --contain none");
+        assertBadInput(run("plan", "--no-docker", "--uncontain", "eth0"),
+                "--uncontain eth0 has no effect: it matches no containment pattern (br-*, docker0)");
+    }
+
+    @Test
+    void planShowsTheContainmentItHolds() {
+        Run defaults = run("plan", "--no-docker");
+        Run custom = run("plan", "--no-docker", "--contain", "vmbr*", "--contain", "br-*", "--uncontain", "vmbr0");
+        Run off = run("plan", "--no-docker", "--contain", "none");
+
+        assertThat(defaults.exitCode()).as(defaults.stderr()).isZero();
+        assertThat(defaults.stdout()).contains("#   containment by name: br-*, docker0 (contained from the first packet")
+                .contains("\t\t\t\"br-*\", # name pattern\n");
+        assertThat(custom.stdout()).contains("#   containment by name: br-*, vmbr*, except vmbr0 (")
+                .contains("\t\t\t\"vmbr0\" # not a container bridge\n");
+        assertThat(off.stdout()).contains("#   containment by name: off (--contain none)")
+                .contains("\tset contained {\n\t\ttype ifname\n\t\tflags interval\n\t}\n");
+    }
+
+    @Test
     void aDockerHostWithoutSchemeIsBadInput() {
         assertBadInput(run("plan", "--docker-host", "/var/run/docker.sock"),
                 "--docker-host: '/var/run/docker.sock' has no scheme; write the socket as a URL: unix:///var/run/docker.sock");

@@ -3,6 +3,7 @@ package io.bridgewall.kernel;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.NftSyntax;
+import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
 import java.math.BigInteger;
@@ -160,7 +161,8 @@ final class NftWords {
     }
 
     private static String key(Optional<SetType> type, SetElement element) {
-        if (type.isPresent()) {
+        // Interface-name keys nft cannot write as a name or a prefix* are shown as bytes.
+        if (type.isPresent() && (type.get() != SetType.IFNAME || InterfaceKeys.text(element).isPresent())) {
             return printable(NftSyntax.elementText(type.get(), element));
         }
         return element.isSingle() ? hex(element.first().toArray())

@@ -3,10 +3,12 @@ package io.bridgewall.kernel;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleDecompiler;
 import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +42,13 @@ final class TableMapping {
             }
             SetType type = SetType.byDatatype(set.keyType()).orElseThrow();
             boolean interval = set.flags() == NamedSet.FLAG_INTERVAL;
-            sets.add(new NamedSet(set.name(), type, interval,
-                    KernelElements.decode(set.elements(), interval, set.keyLength())));
+            List<SetElement> elements = KernelElements.decode(set.elements(), interval, set.keyLength());
+            // An interface-name range is ours only as a name or a trailing-* pattern, the two things nft can write.
+            if (type == SetType.IFNAME && elements.stream().anyMatch(e -> InterfaceKeys.text(e).isEmpty())) {
+                foreign.add(new Foreign.ForeignSet(set, "interface-name keys that are neither a name nor a prefix*"));
+                continue;
+            }
+            sets.add(new NamedSet(set.name(), type, interval, elements));
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
         for (TableDump.RuleDump rule : dump.rules()) {

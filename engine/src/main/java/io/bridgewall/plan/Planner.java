@@ -2,6 +2,7 @@ package io.bridgewall.plan;
 
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.IpFamily;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
@@ -26,12 +27,21 @@ import java.util.List;
  * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
  * set, so the number of rules is fixed: 10,000 networks cost set elements, not rules, and
  * per-packet work does not grow with them.
+ *
+ * <p>Containment: a container bridge is any interface in {@value #CONTAINED} (the policy's
+ * bridges and the name patterns, e.g. docker0 and br-*) and not in {@value #UNCONTAINED} (names
+ * the patterns match that are not container bridges). The rules that need no subnet (no private
+ * destinations, no other bridges, no new connections in, masquerade by interface) match container
+ * bridges this way, so a bridge nobody has named yet is contained from its first packet; the
+ * policy's bridges then add what needs their subnets and flags.
  */
 public final class Planner {
     public static final String TABLE = "bridgewall";
 
     public static final String BRIDGES = "bridges";
     public static final String INTERNAL_BRIDGES = "internal_bridges";
+    public static final String CONTAINED = "contained";
+    public static final String UNCONTAINED = "uncontained";
     public static final String BRIDGE_NETS_V4 = "bridge_nets_v4";
     public static final String BRIDGE_NETS_V6 = "bridge_nets_v6";
     public static final String MASQ_NETS_V4 = "masquerade_nets_v4";
@@ -47,7 +57,7 @@ public final class Planner {
     public static final String POSTROUTING = "postrouting";
 
     /** Every set any plan can hold: a set of another name in our table was put there by someone else. */
-    public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
+    public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, CONTAINED, UNCONTAINED, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
             MASQ_NETS_V4, MASQ_NETS_V6, BLOCKED_V4, BLOCKED_V6, TCP_PORTS, UDP_PORTS, ICMPV6_TYPES);
     /** Every chain any plan can hold. */
     public static final List<String> CHAIN_NAMES = List.of(INPUT, FORWARD, POSTROUTING);
@@ -65,6 +75,10 @@ public final class Planner {
 
         sets.add(interfaces(BRIDGES, bridges));
         sets.add(interfaces(INTERNAL_BRIDGES, bridges.stream().filter(Bridge::internal).toList()));
+        sets.add(contained(policy));
+        sets.add(new NamedSet(UNCONTAINED, SetType.IFNAME, false, policy.effectiveExemptions().stream()
+                .map(name -> SetElement.single(ByteString.of(name.kernelBytes()), "not a container bridge"))
+                .toList()));
         for (IpFamily family : IpFamily.values()) {
             sets.add(addresses(family == IpFamily.IPV4 ? BRIDGE_NETS_V4 : BRIDGE_NETS_V6, family, subnets(bridges)));
             sets.add(addresses(family == IpFamily.IPV4 ? MASQ_NETS_V4 : MASQ_NETS_V6, family,
@@ -97,20 +111,28 @@ public final class Planner {
     }
 
     private static Chain forwardChain() {
-        Match fromBridge = new Match.InterfaceInSet(Direction.IN, BRIDGES, false);
+        List<Match> fromContainer = containerBridge(Direction.IN);
+        List<Match> toContainer = containerBridge(Direction.OUT);
         return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
                         "internal network: nothing enters"),
-                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
+                countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
                         "container to private or local IPv4"),
-                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
+                countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
                         "container to private or local IPv6"),
-                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BRIDGE_NETS_V4)),
+                countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BRIDGE_NETS_V4)),
                         "container to container IPv4"),
-                countedDrop(List.of(fromBridge, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BRIDGE_NETS_V6)),
-                        "container to container IPv6")));
+                countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BRIDGE_NETS_V6)),
+                        "container to container IPv6"),
+                // By interface, so it holds for bridges whose subnets nobody knows yet (and public subnets).
+                countedDrop(with(fromContainer, toContainer.toArray(Match[]::new)),
+                        "container to a container bridge, its own or another, known or not"),
+                // Issue 13 (Docker's own iptables alongside): `ct status dnat accept` goes just before this rule.
+                countedDrop(with(toContainer, new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID,
+                                Match.CtState.UNTRACKED))),
+                        "no new connections into containers from outside; replies pass")));
     }
 
     private static Chain postroutingChain() {
@@ -119,7 +141,23 @@ public final class Planner {
                 new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV4, AddressField.SOURCE, MASQ_NETS_V4)),
                         List.of(new Statement.Masquerade()), "containers leaving the host, IPv4"),
                 new Rule(List.of(leavesBridges, new Match.AddressInSet(IpFamily.IPV6, AddressField.SOURCE, MASQ_NETS_V6)),
-                        List.of(new Statement.Masquerade()), "containers leaving the host, IPv6")));
+                        List.of(new Statement.Masquerade()), "containers leaving the host, IPv6"),
+                // The kernel gives POSTROUTING the input device of a forwarded packet, so this needs no subnet.
+                // Known bridges are left to the rules above: internal ones and those that do not masquerade stay so.
+                new Rule(with(containerBridge(Direction.IN), new Match.InterfaceInSet(Direction.IN, BRIDGES, true)),
+                        List.of(new Statement.Masquerade()), "containers of networks not known yet leaving the host")));
+    }
+
+    /** A container bridge: in {@value #CONTAINED} and not in {@value #UNCONTAINED}; two set lookups. */
+    private static List<Match> containerBridge(Direction direction) {
+        return List.of(new Match.InterfaceInSet(direction, CONTAINED, false),
+                new Match.InterfaceInSet(direction, UNCONTAINED, true));
+    }
+
+    private static List<Match> with(List<Match> first, Match... more) {
+        List<Match> out = new ArrayList<>(first);
+        out.addAll(List.of(more));
+        return out;
     }
 
     private static Rule rule(List<Match> matches, Statement verdict) {
@@ -143,6 +181,15 @@ public final class Planner {
                 .sorted(java.util.Comparator.comparing(Bridge::name))
                 .map(b -> SetElement.single(ByteString.of(b.name().kernelBytes()), b.origin().describe()))
                 .toList());
+    }
+
+    /** The patterns and every bridge of the policy, whatever its name; a name a pattern covers is held by it. */
+    private static NamedSet contained(Policy policy) {
+        List<InterfaceRanges.Noted> names = new ArrayList<>();
+        policy.containment().patterns().forEach(p -> names.add(new InterfaceRanges.Noted(p, "name pattern")));
+        policy.bridges().forEach(b -> names.add(new InterfaceRanges.Noted(InterfacePattern.of(b.name().value()),
+                b.origin().describe())));
+        return new NamedSet(CONTAINED, SetType.IFNAME, true, InterfaceRanges.merge(names));
     }
 
     private static List<AddressRanges.Noted> subnets(List<Bridge> bridges) {

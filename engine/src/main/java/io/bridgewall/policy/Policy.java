@@ -9,10 +9,11 @@ import java.util.Set;
 
 /**
  * Everything bridgewall enforces, as plain data: the bridges containers live on, the
- * destinations they must never reach, and the host's own input policy. Immutable and
- * validated on construction, so the planner never sees a bad value.
+ * destinations they must never reach, the host's own input policy, and which interfaces are
+ * contained as container bridges before anyone has named them. Immutable and validated on
+ * construction, so the planner never sees a bad value.
  */
-public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput) {
+public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -29,6 +30,9 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (hostInput == null) {
             throw new InvalidInputException("host input policy is missing");
         }
+        if (containment == null) {
+            throw new InvalidInputException("containment is missing");
+        }
         Set<InterfaceName> seen = new HashSet<>();
         for (Bridge bridge : bridges) {
             if (!seen.add(bridge.name())) {
@@ -38,8 +42,34 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         rejectOverlappingSubnets(bridges);
     }
 
+    /** The given bridges with Docker's bridge naming contained. */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput) {
+        this(bridges, blockedDestinations, hostInput, Containment.dockerNaming());
+    }
+
     public static Policy withDefaults(List<Bridge> bridges) {
         return new Policy(bridges, DEFAULT_BLOCKED, HostInput.defaults());
+    }
+
+    public Policy withContainment(Containment other) {
+        return new Policy(bridges, blockedDestinations, hostInput, other);
+    }
+
+    /**
+     * The exempt names that take effect: a bridge of the policy is always contained, so an
+     * exemption naming one is ignored ({@link #ignoredExemptions()} lists those).
+     */
+    public List<InterfaceName> effectiveExemptions() {
+        return containment.exempt().stream().filter(name -> !isBridge(name)).toList();
+    }
+
+    /** Exempt names that are bridges of the policy: contained all the same. */
+    public List<Bridge> ignoredExemptions() {
+        return bridges.stream().filter(b -> containment.exempt().contains(b.name())).toList();
+    }
+
+    private boolean isBridge(InterfaceName name) {
+        return bridges.stream().anyMatch(b -> b.name().equals(name));
     }
 
     /** Two bridges sharing addresses would make masquerade and isolation ambiguous. O(n log n). */

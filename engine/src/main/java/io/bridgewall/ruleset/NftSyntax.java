@@ -246,12 +246,8 @@ public final class NftSyntax {
     static String element(SetType type, SetElement element) {
         switch (type) {
             case IFNAME:
-                byte[] name = element.first().toArray();
-                int end = 0;
-                while (end < name.length && name[end] != 0) {
-                    end++;
-                }
-                return "\"" + new String(name, 0, end, StandardCharsets.UTF_8) + "\"";
+                return "\"" + InterfaceKeys.text(element).orElseThrow(() -> new IllegalArgumentException(
+                        "an interface-name range that is neither a name nor a prefix*: " + element)) + "\"";
             case INET_SERVICE:
                 return Integer.toString(element.first().bigEndianU16());
             case ICMPV6_TYPE:

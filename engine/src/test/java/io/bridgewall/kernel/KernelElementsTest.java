@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bridgewall.kernel.KernelElements.KernelElement;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Containment;
+import io.bridgewall.policy.InterfacePattern;
+import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.SetElement;
@@ -121,6 +125,22 @@ class KernelElementsTest {
                 new KernelElement(ifname("docker0", "").first(), 0), new KernelElement(ifname("br-a", "").first(), 0));
     }
 
+    @Test
+    void encodesAWildcardAndANameInAnInterfaceIntervalSetLikeNft() {
+        // nft --debug=netlink for set { type ifname; flags interval; elements = { "docker0", "br-*" } }:
+        // 00.. [end], "br-" , "br." [end], "docker0", "docker0"+1 in the last byte [end]
+        NamedSet contained = Planner.plan(samplePolicy()).set(Planner.CONTAINED).orElseThrow();
+        byte[] docker0End = ifname("docker0", "").first().toArray();
+        docker0End[15] = 1;
+
+        assertThat(KernelElements.encode(contained)).containsExactly(
+                new KernelElement(ByteString.of(new byte[16]), END),
+                new KernelElement(ifname("br-", "").first(), 0),
+                new KernelElement(ifname("br.", "").first(), END),
+                new KernelElement(ifname("docker0", "").first(), 0),
+                new KernelElement(ByteString.of(docker0End), END));
+    }
+
     static Stream<NamedSet> sets() {
         return Stream.concat(
                 Planner.plan(samplePolicy()).sets().stream(),
@@ -130,7 +150,11 @@ class KernelElementsTest {
                         new NamedSet("v6", SetType.IPV6_ADDR, true, List.of(network("ffff::/16", ""),
                                 network("::/8", ""), network("fe80::/10", ""), range("fd00::1", "fd00::ff", ""),
                                 network("2001:db8::1", ""))),
-                        Planner.plan(manyBridges(500)).set(Planner.BRIDGE_NETS_V6).orElseThrow()));
+                        Planner.plan(manyBridges(500)).set(Planner.BRIDGE_NETS_V6).orElseThrow(),
+                        // Patterns and names side by side, "br-*" touching "br." where the pattern ends.
+                        Planner.plan(Policy.withDefaults(List.of(Bridge.of("br."), Bridge.of("zz9"))).withContainment(
+                                new Containment(List.of(InterfacePattern.of("br-*"), InterfacePattern.of("a*"),
+                                        InterfacePattern.of("veth1")), List.of()))).set(Planner.CONTAINED).orElseThrow()));
     }
 
     @ParameterizedTest

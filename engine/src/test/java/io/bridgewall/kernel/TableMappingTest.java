@@ -145,6 +145,25 @@ class TableMappingTest {
     }
 
     @Test
+    void anInterfaceRangeThatIsNeitherANameNorAWildcardIsForeign() {
+        // Someone else's range "zz" .. "zzz" (exclusive) in the contained set: nft could not write it, and it is not ours.
+        TableDump dump = KernelDumps.withSet(AS_INSTALLED, Planner.CONTAINED, s -> {
+            List<NftnlSet.Element> elements = new ArrayList<>(s.elements());
+            elements.add(new NftnlSet.Element(key("zz"), 0));
+            elements.add(new NftnlSet.Element(key("zzz"), NftnlSet.ELEMENT_INTERVAL_END));
+            return s.withElements(elements);
+        });
+
+        assertThat(diff(dump).differences()).containsExactly("not made by bridgewall: set contained: "
+                + "interface-name keys that are neither a name nor a prefix*");
+        assertThat(InstalledListing.of(TableMapping.map(dump))).contains("\"br-*\", \"docker0\", 0x7a7a");
+    }
+
+    private static byte[] key(String name) {
+        return java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 16);
+    }
+
+    @Test
     void aRegularChainOfOneOfOurNamesIsForeign() {
         List<TableDump.ChainDump> chains = AS_INSTALLED.chains().stream()
                 .map(c -> c.name().equals(Planner.INPUT) ? TableDump.ChainDump.regular(Planner.INPUT) : c).toList();

@@ -6,23 +6,32 @@ import static io.bridgewall.testing.Fixtures.manyBridges;
 import static io.bridgewall.testing.Fixtures.network;
 import static io.bridgewall.testing.Fixtures.range;
 import static io.bridgewall.testing.Fixtures.samplePolicy;
+import static io.bridgewall.testing.Fixtures.sampleBridges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Family;
+import io.bridgewall.ruleset.Match;
+import io.bridgewall.ruleset.Match.Direction;
+import io.bridgewall.ruleset.Rule;
+import io.bridgewall.ruleset.Statement;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,8 +56,8 @@ class PlannerTest {
                         tuple("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING,
                                 100, Chain.Policy.ACCEPT));
         assertThat(SAMPLE.chain("input").orElseThrow().rules()).hasSize(7);
-        assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(6);
-        assertThat(SAMPLE.chain("postrouting").orElseThrow().rules()).hasSize(2);
+        assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(8);
+        assertThat(SAMPLE.chain("postrouting").orElseThrow().rules()).hasSize(3);
     }
 
     @Test
@@ -59,7 +68,7 @@ class PlannerTest {
         assertThat(plan.set(Planner.TCP_PORTS)).isEmpty();
         assertThat(plan.set(Planner.UDP_PORTS)).isEmpty();
         assertThat(plan.set(Planner.ICMPV6_TYPES)).isEmpty();
-        assertThat(plan.ruleCount()).isEqualTo(8);
+        assertThat(plan.ruleCount()).isEqualTo(11);
     }
 
     @Test
@@ -67,6 +76,8 @@ class PlannerTest {
         assertThat(SAMPLE.sets()).extracting(NamedSet::name, NamedSet::type, NamedSet::interval).containsExactly(
                 tuple("bridges", SetType.IFNAME, false),
                 tuple("internal_bridges", SetType.IFNAME, false),
+                tuple("contained", SetType.IFNAME, true),
+                tuple("uncontained", SetType.IFNAME, false),
                 tuple("bridge_nets_v4", SetType.IPV4_ADDR, true),
                 tuple("masquerade_nets_v4", SetType.IPV4_ADDR, true),
                 tuple("blocked_v4", SetType.IPV4_ADDR, true),
@@ -135,7 +146,7 @@ class PlannerTest {
         RuleSet one = Planner.plan(manyBridges(1));
         RuleSet many = Planner.plan(manyBridges(10_000));
 
-        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(15);
+        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(18);
         assertThat(many.chains()).isEqualTo(one.chains());
         assertThat(elements(one, Planner.BRIDGES)).hasSize(1);
         assertThat(elements(many, Planner.BRIDGES)).hasSize(10_000);
@@ -162,6 +173,84 @@ class PlannerTest {
         assertThat(shuffled).isEqualTo(given);
         assertThat(elements(shuffled, Planner.BRIDGE_NETS_V4))
                 .contains(range("172.17.0.0", "172.18.255.255", "br-x; br-y"));
+    }
+
+    @Test
+    void containsDockersBridgeNamingByDefaultWithTheBridgesThePatternsHoldMergedAway() {
+        assertThat(elements(SAMPLE, Planner.CONTAINED)).containsExactly(pattern("br-*", "name pattern"),
+                ifname("docker0", "name pattern"));
+        assertThat(elements(SAMPLE, Planner.UNCONTAINED)).isEmpty();
+    }
+
+    @Test
+    void containmentAloneIsTheBootPolicy() {
+        RuleSet boot = Planner.plan(Policy.withDefaults(List.of()));
+
+        assertThat(elements(boot, Planner.CONTAINED)).extracting(SetElement::first)
+                .containsExactly(pattern("br-*", "").first(), ifname("docker0", "").first());
+        assertThat(elements(boot, Planner.BRIDGES)).isEmpty();
+        assertThat(boot.chains()).isEqualTo(SAMPLE.chains());
+    }
+
+    @Test
+    void customPatternsReplaceTheDefaultsAndKeepBridgesOfOtherNames() {
+        Policy policy = Policy.withDefaults(sampleBridges()).withContainment(new Containment(
+                List.of(InterfacePattern.of("br-*"), InterfacePattern.of("br-in*"), InterfacePattern.of("vmbr*")),
+                List.of(InterfaceName.of("br-lan"), InterfaceName.of("vmbr0"))));
+
+        RuleSet plan = Planner.plan(policy);
+
+        // docker0 is no pattern now but a bridge of the policy; br-in* lies within br-*.
+        assertThat(elements(plan, Planner.CONTAINED)).containsExactly(pattern("br-*", "name pattern"),
+                ifname("docker0", "bridge (default)"), pattern("vmbr*", "name pattern"));
+        assertThat(elements(plan, Planner.UNCONTAINED)).containsExactly(ifname("br-lan", "not a container bridge"),
+                ifname("vmbr0", "not a container bridge"));
+        assertThat(plan.chains()).isEqualTo(SAMPLE.chains());
+    }
+
+    @Test
+    void anExemptionNamingABridgeOfThePolicyIsIgnored() {
+        Policy policy = Policy.withDefaults(sampleBridges()).withContainment(new Containment(
+                Containment.DOCKER_NAMING, List.of(InterfaceName.of("br-internal"), InterfaceName.of("br-lan"))));
+
+        assertThat(elements(Planner.plan(policy), Planner.UNCONTAINED)).containsExactly(
+                ifname("br-lan", "not a container bridge"));
+        assertThat(policy.ignoredExemptions()).extracting(Bridge::name).containsExactly(InterfaceName.of("br-internal"));
+    }
+
+    @Test
+    void containmentOffLeavesTheBridgesOfThePolicyContainedWithTheSameRules() {
+        RuleSet off = Planner.plan(Policy.withDefaults(sampleBridges()).withContainment(Containment.off()));
+
+        assertThat(elements(off, Planner.CONTAINED)).containsExactly(ifname("br-direct", "routed"),
+                ifname("br-internal", "backend"), ifname("docker0", "bridge (default)"));
+        assertThat(off.chains()).isEqualTo(SAMPLE.chains());
+    }
+
+    @Test
+    void containerBridgesAreMatchedByTheContainedAndUncontainedSetsInEveryRuleThatNeedsNoSubnet() {
+        Match inContained = new Match.InterfaceInSet(Direction.IN, Planner.CONTAINED, false);
+        Match inUncontained = new Match.InterfaceInSet(Direction.IN, Planner.UNCONTAINED, true);
+        Match outContained = new Match.InterfaceInSet(Direction.OUT, Planner.CONTAINED, false);
+        Match outUncontained = new Match.InterfaceInSet(Direction.OUT, Planner.UNCONTAINED, true);
+        List<Rule> forward = SAMPLE.chain(Planner.FORWARD).orElseThrow().rules();
+        List<Rule> postrouting = SAMPLE.chain(Planner.POSTROUTING).orElseThrow().rules();
+
+        assertThat(forward.subList(2, 7)).allSatisfy(rule ->
+                assertThat(rule.matches()).startsWith(inContained, inUncontained));
+        assertThat(forward.get(6).matches()).containsExactly(inContained, inUncontained, outContained, outUncontained);
+        assertThat(forward.get(7).matches()).containsExactly(outContained, outUncontained,
+                new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID, Match.CtState.UNTRACKED)));
+        assertThat(forward.get(7).statements()).containsExactly(Statement.Counter.zero(), new Statement.Drop());
+        // Networks not known yet are masqueraded by interface; the known ones only by their subnets and flags.
+        assertThat(postrouting.get(2).matches()).containsExactly(inContained, inUncontained,
+                new Match.InterfaceInSet(Direction.IN, Planner.BRIDGES, true));
+        assertThat(postrouting.get(2).statements()).containsExactly(new Statement.Masquerade());
+    }
+
+    private static SetElement pattern(String pattern, String note) {
+        InterfacePattern parsed = InterfacePattern.of(pattern);
+        return new SetElement(ByteString.of(parsed.firstKey()), ByteString.of(parsed.lastKey()), note);
     }
 
     private static List<SetElement> elements(RuleSet plan, String set) {

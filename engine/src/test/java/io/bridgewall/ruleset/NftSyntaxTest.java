@@ -70,13 +70,45 @@ class NftSyntaxTest {
                 \t\tcounter comment "host input dropped by policy"
                 \t}
                 """);
-        assertThat(script).contains("\t\tiifname @bridges ip daddr @blocked_v4 counter drop "
+        assertThat(script).contains("\t\tiifname @contained iifname != @uncontained ip daddr @blocked_v4 counter drop "
                 + "comment \"container to private or local IPv4\"\n");
         assertThat(script).contains("""
                 \tchain postrouting {
                 \t\ttype nat hook postrouting priority 100; policy accept;
                 \t\toifname != @bridges ip saddr @masquerade_nets_v4 masquerade comment "containers leaving the host, IPv4"
                 """);
+    }
+
+    @Test
+    void rendersInterfaceNamesAndWildcardsAsNftWritesThem() {
+        SetElement wildcard = new SetElement(ifname("br-", "").first(),
+                ByteString.of(new byte[] {'b', 'r', '-', -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}), "");
+
+        assertThat(NftSyntax.element(SetType.IFNAME, wildcard)).isEqualTo("\"br-*\"");
+        assertThat(NftSyntax.element(SetType.IFNAME, ifname("docker0", ""))).isEqualTo("\"docker0\"");
+        assertThat(NftSyntax.planScript(SAMPLE, List.of())).contains("""
+                \tset contained {
+                \t\ttype ifname
+                \t\tflags interval
+                \t\telements = {
+                \t\t\t"br-*", # name pattern
+                \t\t\t"docker0" # name pattern
+                \t\t}
+                \t}
+                """);
+    }
+
+    @Test
+    void anInterfaceKeyRangeThatIsNoWildcardHasNoText() {
+        // "br-" .. "br-x" padded with 0xff: not a prefix range; a 16-byte key without terminator is no name.
+        SetElement partial = new SetElement(ifname("br-", "").first(),
+                ByteString.of(new byte[] {'b', 'r', '-', 'x', -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}), "");
+        byte[] full = new byte[16];
+        java.util.Arrays.fill(full, (byte) 'a');
+
+        assertThat(InterfaceKeys.text(partial)).isEmpty();
+        assertThat(InterfaceKeys.text(SetElement.single(ByteString.of(full), ""))).isEmpty();
+        assertThat(InterfaceKeys.text(ifname("br-lan", ""))).hasValue("br-lan");
     }
 
     @Test

@@ -50,6 +50,27 @@ class RuleCompilerTest {
     }
 
     @Test
+    void dropsUnsolicitedConnectionsIntoContainerBridgesLikeNft() {
+        // oifname @contained oifname != @uncontained ct state invalid,new,untracked counter drop
+        Rule rule = new Rule(List.of(new Match.InterfaceInSet(Direction.OUT, "contained", false),
+                new Match.InterfaceInSet(Direction.OUT, "uncontained", true),
+                new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID, Match.CtState.UNTRACKED))),
+                List.of(Statement.Counter.zero(), new Statement.Drop()), "");
+
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_OIFNAME, 1),
+                new Expr.Lookup("contained", 1, 0),
+                new Expr.Meta(Expr.META_OIFNAME, 1),
+                new Expr.Lookup("uncontained", 1, Expr.LOOKUP_INVERT),
+                new Expr.Ct(Expr.CT_STATE, 1),
+                new Expr.Bitwise(1, 1, ByteString.of((byte) 0x49, (byte) 0, (byte) 0, (byte) 0), ByteString.of(new byte[4])),
+                new Expr.Cmp(Expr.CMP_NEQ, 1, ByteString.of(new byte[4])),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_DROP));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "")).isEqualTo(rule);
+    }
+
+    @Test
     void acceptsEstablishedAndRelatedLikeNft() {
         // ct state established,related accept
         Rule rule = new Rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.RELATED, Match.CtState.ESTABLISHED))),

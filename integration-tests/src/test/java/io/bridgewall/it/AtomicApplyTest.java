@@ -69,8 +69,9 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
         assertThat(kernel.rules(TABLE, "input")).hasSize(7);
-        assertThat(kernel.rules(TABLE, "forward")).hasSize(6);
-        assertThat(kernel.rules(TABLE, "postrouting")).hasSize(2);
+        assertThat(kernel.rules(TABLE, "forward")).hasSize(8);
+        assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
+        assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
 
         String listing = NftRuleset.text(netns);
         assertThat(listing)
@@ -78,8 +79,10 @@ class AtomicApplyTest {
                 .contains("iifname \"lo\" accept")
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")
-                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
-                .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade");
+                .contains("iifname @contained iifname != @uncontained ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("oifname != @bridges ip saddr @masquerade_nets_v4 masquerade")
+                .contains("oifname @contained oifname != @uncontained ct state invalid,new,untracked counter packets 0 bytes 0 drop")
+                .contains("iifname @contained iifname != @uncontained iifname != @bridges masquerade");
     }
 
     private static void assertChain(NftRuleset kernel, String name, String type, String hook, int priority, String policy) {
@@ -195,7 +198,7 @@ class AtomicApplyTest {
         assertThat(shown.stdout())
                 .contains("# read from the kernel, generation")
                 .contains("\"docker0\"")
-                .contains("iifname @bridges ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
+                .contains("iifname @contained iifname != @uncontained ip daddr @blocked_v4 counter packets 0 bytes 0 drop")
                 .contains("policy drop;");
 
         bridgewall("remove", "--netns", netns.name());
@@ -223,7 +226,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(15);
+        assertThat(kernel.rules(TABLE)).hasSize(18);
     }
 
     @Test

@@ -8,7 +8,10 @@ import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The same policy committed two ways, by `bridgewall apply` over netlink in one namespace
@@ -22,11 +25,21 @@ class PlanMatchesApplyTest {
             "--bridge", "bwcustom0=198.18.0.0/24",
             "--allow-port", "22", "--allow-port", "53/udp", "--allow-port", "443/tcp");
 
-    @Test
-    void nftLoadingThePlanLeavesTheSameRulesetAsApply() {
+    /** Containment: Docker's naming (the default), patterns of one's own with exemptions, wildcard next to name, off. */
+    static Stream<List<String>> containments() {
+        return Stream.of(List.of(),
+                List.of("--contain", "br-*", "--contain", "vmbr*", "--contain", "br-0*", "--contain", "lxcbr0",
+                        "--uncontain", "vmbr1", "--uncontain", "br-lan"),
+                List.of("--contain", "none"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("containments")
+    void nftLoadingThePlanLeavesTheSameRulesetAsApply(List<String> containment) {
         Root.require();
         try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
-            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan", "--no-docker"), POLICY));
+            List<String> policy = concat(POLICY, containment);
+            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan", "--no-docker"), policy));
             assertThat(plan.exitCode()).as(plan.stderr()).isZero();
 
             Shell.Result check = Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(),
@@ -35,11 +48,20 @@ class PlanMatchesApplyTest {
             Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(), List.of("ip", "netns", "exec", viaNft.name(), "nft", "-f", "-"))
                     .orThrow();
 
-            Shell.Result apply = Bridgewall.run(List.of(), concat(List.of("apply", "--no-docker", "--netns", viaBridgewall.name()), POLICY));
+            Shell.Result apply = Bridgewall.run(List.of(), concat(List.of("apply", "--no-docker", "--netns", viaBridgewall.name()), policy));
             assertThat(apply.exitCode()).as(apply.stderr()).isZero();
 
             assertThat(NftRuleset.text(viaBridgewall)).isEqualTo(NftRuleset.text(viaNft));
             assertThat(NftRuleset.text(viaNft)).contains("\"br-0123456789ab\"").contains("fd00:99::/64");
+            List<String> contained = NftRuleset.of(viaNft).elements("bridgewall", "contained");
+            if (containment.isEmpty()) {
+                assertThat(contained).containsExactly("br-*", "bwcustom0", "docker0");
+            } else if (containment.contains("none")) {
+                assertThat(contained).containsExactlyInAnyOrder("br-0123456789ab", "bwcustom0", "docker0");
+            } else {
+                assertThat(contained).containsExactly("br-*", "bwcustom0", "docker0", "lxcbr0", "vmbr*");
+                assertThat(NftRuleset.of(viaNft).elements("bridgewall", "uncontained")).containsExactlyInAnyOrder("br-lan", "vmbr1");
+            }
         }
     }
 

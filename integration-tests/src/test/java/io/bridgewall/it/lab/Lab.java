@@ -114,6 +114,19 @@ public final class Lab implements AutoCloseable {
         return container;
     }
 
+    /**
+     * A network created now ({@code docker network create --subnet}) with one container on it,
+     * as a user would while bridgewall runs; the container is a probe source and target like the others.
+     */
+    public LabContainer startOnNewNetwork(String container, String network, String subnet) {
+        docker.docker("network", "create", "--subnet", subnet, network).orThrow();
+        LabContainer started = LabContainers.run(docker, container, LabContainers.inspect(docker, network));
+        Map<String, LabContainer> all = new java.util.LinkedHashMap<>(containers);
+        all.put(container, started);
+        containers = all;
+        return started;
+    }
+
     /** The lab's Docker networks (default bridge, user-defined, internal), once each. */
     public List<LabNetwork> networks() {
         return containers.values().stream().map(LabContainer::network).distinct().toList();

@@ -42,7 +42,7 @@ final class LabContainers {
         return containers;
     }
 
-    private static LabContainer run(DockerDaemon docker, String name, LabNetwork network) {
+    static LabContainer run(DockerDaemon docker, String name, LabNetwork network) {
         // httpd as the main process keeps the container alive and makes it a probe target too
         docker.docker("run", "-d", "--name", name, "--network", network.name(), BusyboxImage.NAME,
                 "/bin/httpd", "-f", "-p", String.valueOf(WHO_PORT), "-h", WhoService.IMAGE_DOCROOT).orThrow();
@@ -54,7 +54,7 @@ final class LabContainers {
         return new LabContainer(name, network, ip);
     }
 
-    private static LabNetwork inspect(DockerDaemon docker, String name) {
+    static LabNetwork inspect(DockerDaemon docker, String name) {
         String json = docker.docker("network", "inspect", name).orThrow().stdout();
         try {
             JsonNode network = JSON.readTree(json).path(0);

@@ -112,9 +112,24 @@ public final class DockerDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops dockerd (which stops its containers; containerd stays), runs {@code whileStopped},
+     * and starts dockerd again on the same data root, as a reboot would: containers with a
+     * restart policy are started again by dockerd itself, before anyone asks its API anything.
+     */
+    public void restart(Runnable whileStopped) {
+        List<ProcessHandle> helpers = process.descendants().toList();
+        stopDockerd();
+        helpers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        whileStopped.run();
+        startDockerd();
+    }
+
     private static Process launch(Path dir, String log, String... command) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+            // Appended: a restarted dockerd keeps the log of the one before.
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", command) + " (apt-get install docker.io)", e);
         }
