@@ -84,9 +84,12 @@ public final class NetworkNamespace {
         return result.get();
     }
 
-    /** Waits for the thread to end; returns whether the caller was interrupted meanwhile. */
+    /**
+     * Waits for the thread to end; returns whether the caller was interrupted, before or while
+     * waiting (join() alone misses an interrupt when the worker has already ended).
+     */
     private static boolean joinUninterruptibly(Thread worker) {
-        boolean interrupted = false;
+        boolean interrupted = Thread.interrupted();
         while (true) {
             try {
                 worker.join();
