@@ -4,6 +4,7 @@ import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Isolation;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.ArrayList;
@@ -46,11 +47,24 @@ final class PlanCommand implements Callable<Integer> {
                 + (policy.effectiveExemptions().isEmpty() ? "" : ", except " + String.join(", ",
                         policy.effectiveExemptions().stream().map(Object::toString).toList()))
                 + " (contained from the first packet, before any Docker network names them)");
+        lines.add("  isolation: " + policy.isolation().word() + (policy.isolation() == Isolation.STRICT
+                ? " (no container reaches another, on any network)"
+                : " (Docker's enable_icc per network; docker0 isolated)")
+                + "; different bridges never reach each other, bridges not known yet are fully isolated");
+        List<Bridge> talking = policy.interContainerBridges();
         for (Bridge bridge : policy.bridges()) {
             lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
                     + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")
+                    + (talking.contains(bridge) ? " containers-talk" : " containers-isolated (" + isolatedBecause(policy, bridge) + ")")
                     + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
         }
         return lines;
+    }
+
+    private static String isolatedBecause(Policy policy, Bridge bridge) {
+        if (policy.isolation() == Isolation.STRICT) {
+            return "--isolation strict";
+        }
+        return bridge.name().value().equals(Bridge.DOCKER0) ? "docker0, as in the seed" : "enable_icc=false";
     }
 }

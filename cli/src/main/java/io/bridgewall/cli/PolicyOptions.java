@@ -13,6 +13,7 @@ import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
 import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
@@ -63,6 +64,12 @@ final class PolicyOptions {
                     + "br-lan): left out of containment (repeatable).")
     List<String> uncontain = new ArrayList<>();
 
+    @Option(names = "--isolation", paramLabel = "strict|docker", defaultValue = "docker",
+            description = "docker (default): containers of one user-defined network reach each other unless the "
+                    + "network sets com.docker.network.bridge.enable_icc=false, docker0's do not; strict: no "
+                    + "container reaches another, on any network. Different networks never reach each other.")
+    String isolation = "docker";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -89,6 +96,7 @@ final class PolicyOptions {
         }
         hostInput();
         containment();
+        Isolation.parse(isolation);
     }
 
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
@@ -100,7 +108,8 @@ final class PolicyOptions {
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment);
+        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment,
+                Isolation.parse(isolation));
         if (!policy.bridges().isEmpty() || !containment.isOff()) {
             HostInterfaces interfaces = hostInterfaces(netns);
             interfaces.check(policy.bridges());

@@ -131,6 +131,29 @@ class PolicyInputTest {
     }
 
     @Test
+    void anOverrideKeepsDockersEnableIccFalseAndPlanSaysSo() throws Exception {
+        String host = dockerListing(",\"Driver\":\"bridge\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},"
+                + "\"Options\":{\"com.docker.network.bridge.enable_icc\":\"false\"}");
+
+        Run plan = run("plan", "--docker-host", host, "--bridge", BRIDGE + "=10.99.2.0/24", "--bridge", "br-extra=10.99.3.0/24");
+        Run strict = run("plan", "--docker-host", host, "--bridge", "br-extra=10.99.3.0/24", "--isolation", "strict");
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stdout()).contains("bridge " + BRIDGE + " [10.99.2.0/24] masquerade containers-isolated (enable_icc=false)")
+                .contains("bridge br-extra [10.99.3.0/24] masquerade containers-talk");
+        assertThat(section(plan.stdout(), "set icc_pairs")).contains("\"br-extra\" . \"br-extra\"").doesNotContain(BRIDGE);
+        assertThat(strict.exitCode()).as(strict.stderr()).isZero();
+        assertThat(strict.stdout()).contains("isolation: strict").contains("br-extra [10.99.3.0/24] masquerade "
+                + "containers-isolated (--isolation strict)");
+        assertThat(section(strict.stdout(), "set icc_pairs")).doesNotContain("br-extra");
+    }
+
+    @Test
+    void anUnknownIsolationIsBadInput() throws Exception {
+        assertBadInput(run("plan", "--no-docker", "--isolation", "loose"), "isolation 'loose' is not known; give strict or docker");
+    }
+
+    @Test
     void anOverrideOfAnInternalNetworkKeepsItInternalAndPlanSaysWhereEachPartCameFrom() throws Exception {
         String host = dockerListing(",\"Driver\":\"bridge\",\"Internal\":true,"
                 + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},\"Options\":{}");
@@ -139,9 +162,9 @@ class PolicyInputTest {
 
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
         assertThat(plan.stdout())
-                .contains("bridge " + BRIDGE + " [10.99.2.0/24] internal no-masquerade - docker network \"web\" (id "
+                .contains("bridge " + BRIDGE + " [10.99.2.0/24] internal no-masquerade containers-talk - docker network \"web\" (id "
                         + "9c1b5e3d7a2f), subnets given with --bridge (Docker has 10.99.1.0/24)")
-                .contains("bridge br-extra [10.99.3.0/24] masquerade - given with --bridge");
+                .contains("bridge br-extra [10.99.3.0/24] masquerade containers-talk - given with --bridge");
         // internal: in @internal_bridges, and its subnet is not masqueraded
         assertThat(section(plan.stdout(), "set internal_bridges")).contains("\"" + BRIDGE + "\"");
         assertThat(section(plan.stdout(), "set masquerade_nets_v4")).contains("10.99.3.0/24").doesNotContain("10.99.2.0/24");
@@ -158,7 +181,7 @@ class PolicyInputTest {
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
         assertThat(plan.stderr().lines()).containsExactly(
                 "bridgewall: warning: docker network \"web\" (id 9c1b5e3d7a2f) has option "
-                        + "com.docker.network.bridge.enable_icc=\"perhaps\", which is not a boolean; bridgewall does not use it and goes on",
+                        + "com.docker.network.bridge.enable_icc=\"perhaps\", which is not a boolean; bridgewall keeps its containers from reaching each other",
                 "bridgewall: warning: docker network \"web\" (id 9c1b5e3d7a2f) has EnableIPv6=\"sometimes\", which is not "
                         + "true or false; bridgewall does not use it and goes on");
         assertThat(section(plan.stdout(), "set bridge_nets_v4")).contains("10.99.1.0/24");

@@ -52,11 +52,14 @@ public record DockerNetwork(String id, String name, InterfaceName bridge, List<C
     /**
      * The bridge as the policy sees it. The default bridge is always masqueraded, as the seed
      * does: its enable_ip_masquerade=false only echoes dockerd's own "iptables": false, not a
-     * wish of the user. Masquerading is pointless on an internal network.
+     * wish of the user. Masquerading is pointless on an internal network. Its containers never
+     * reach each other (the seed's behaviour); other networks follow their enable_icc.
      */
     public Bridge toBridge() {
         try {
-            return new Bridge(bridge, subnets, (ipMasquerade || defaultBridge) && !internal, internal, origin());
+            // docker0 keeps the seed's isolation whatever dockerd says of its enable_icc.
+            return new Bridge(bridge, subnets, (ipMasquerade || defaultBridge) && !internal, internal, origin(),
+                    interContainerCommunication && !defaultBridge);
         } catch (InvalidInputException e) {
             // Docker answered clearly; what it describes is input the user can fix in Docker.
             throw new InvalidInputException(description() + " cannot be firewalled: " + e.getMessage(), e);

@@ -80,9 +80,10 @@ final class DockerNetworkParser {
         List<Cidr> subnets = subnets(node, where);
         InterfaceName bridge = bridgeName(id, optionalText(options, BRIDGE_NAME, where + " Options"), where);
         List<String> warnings = new ArrayList<>();
-        // enable_icc and EnableIPv6 do not shape the firewall (the subnets do): a value we cannot
-        // read there is worth a warning, not a refusal to protect every other network.
-        boolean icc = lenientOption(options, ICC, true, where, warnings);
+        // A value we cannot read is worth a warning, not a refusal to protect every other network:
+        // EnableIPv6 does not shape the firewall (the subnets do); an unreadable enable_icc fails
+        // closed (containers of the network do not reach each other).
+        boolean icc = lenientIcc(options, where, warnings);
         boolean ipv6 = lenientBoolean(node, "EnableIPv6", where, warnings);
         DockerNetwork network = new DockerNetwork(id, name, bridge, subnets,
                 optionalBoolean(node, "Internal", where), ipv6,
@@ -139,17 +140,16 @@ final class DockerNetworkParser {
     }
 
     /** Like {@link #option}, but a value that is not a boolean becomes a warning and the default. */
-    private static boolean lenientOption(JsonNode options, String key, boolean absent, String where,
-                                         List<String> warnings) {
-        JsonNode value = options.get(key);
+    private static boolean lenientIcc(JsonNode options, String where, List<String> warnings) {
+        JsonNode value = options.get(ICC);
         if (value == null || value.isNull()) {
-            return absent;
+            return true;
         }
         Boolean parsed = value.isTextual() ? GO_BOOLEANS.get(value.textValue()) : null;
         if (parsed == null) {
-            warnings.add(where + " has option " + key + "=" + HttpResponseReader.abbreviate(value.toString())
-                    + ", which is not a boolean; bridgewall does not use it and goes on");
-            return absent;
+            warnings.add(where + " has option " + ICC + "=" + HttpResponseReader.abbreviate(value.toString())
+                    + ", which is not a boolean; bridgewall keeps its containers from reaching each other");
+            return false;
         }
         return parsed;
     }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * read, in Java, with every length checked; nothing reaches libnftnl.
  */
 final class CommitAssembler {
-    static final int MAX_DESCRIBED = 20;
+    /** Enough for our whole table deleted (every rule line, set and chain) and a few changes of others. */
+    static final int MAX_DESCRIBED = 30;
 
     private final String table;
     private final Family family;
@@ -89,7 +90,10 @@ final class CommitAssembler {
         List<String> lines = new ArrayList<>();
         int total = ours.size() + others.size();
         for (Map<String, Integer> side : List.of(ours, others)) {
-            for (Map.Entry<String, Integer> change : side.entrySet()) {
+            // A table added or deleted is the headline of its side: first, before the rules and sets it took along.
+            List<Map.Entry<String, Integer>> changes = new ArrayList<>(side.entrySet());
+            changes.sort(java.util.Comparator.comparing(change -> !isTableChange(change.getKey())));
+            for (Map.Entry<String, Integer> change : changes) {
                 if (lines.size() == MAX_DESCRIBED) {
                     lines.add("and " + (total - MAX_DESCRIBED) + " more");
                     return lines;
@@ -98,6 +102,10 @@ final class CommitAssembler {
             }
         }
         return lines;
+    }
+
+    private static boolean isTableChange(String description) {
+        return description.matches("\\S+ table .*");
     }
 
     /** "delete chain inet bridgewall forward", "add element inet bridgewall bridges", "add rule ip nat postrouting". */

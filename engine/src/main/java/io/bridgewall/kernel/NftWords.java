@@ -162,7 +162,8 @@ final class NftWords {
 
     private static String key(Optional<SetType> type, SetElement element) {
         // Interface-name keys nft cannot write as a name or a prefix* are shown as bytes.
-        if (type.isPresent() && (type.get() != SetType.IFNAME || InterfaceKeys.text(element).isPresent())) {
+        if (type.isPresent() && (type.get() != SetType.IFNAME || InterfaceKeys.text(element).isPresent())
+                && (type.get() != SetType.IFNAME_PAIR || InterfaceKeys.pairText(element).isPresent())) {
             return printable(NftSyntax.elementText(type.get(), element));
         }
         return element.isSingle() ? hex(element.first().toArray())

@@ -48,6 +48,10 @@ final class TableMapping {
                 foreign.add(new Foreign.ForeignSet(set, "interface-name keys that are neither a name nor a prefix*"));
                 continue;
             }
+            if (type == SetType.IFNAME_PAIR && (interval || elements.stream().anyMatch(e -> InterfaceKeys.pairText(e).isEmpty()))) {
+                foreign.add(new Foreign.ForeignSet(set, "interface-name pairs that are not two names"));
+                continue;
+            }
             sets.add(new NamedSet(set.name(), type, interval, elements));
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();

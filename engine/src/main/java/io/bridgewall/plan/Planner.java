@@ -18,6 +18,7 @@ import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
+import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -42,6 +43,7 @@ public final class Planner {
     public static final String INTERNAL_BRIDGES = "internal_bridges";
     public static final String CONTAINED = "contained";
     public static final String UNCONTAINED = "uncontained";
+    public static final String ICC_PAIRS = "icc_pairs";
     public static final String BRIDGE_NETS_V4 = "bridge_nets_v4";
     public static final String BRIDGE_NETS_V6 = "bridge_nets_v6";
     public static final String MASQ_NETS_V4 = "masquerade_nets_v4";
@@ -57,7 +59,7 @@ public final class Planner {
     public static final String POSTROUTING = "postrouting";
 
     /** Every set any plan can hold: a set of another name in our table was put there by someone else. */
-    public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, CONTAINED, UNCONTAINED, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
+    public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, CONTAINED, UNCONTAINED, ICC_PAIRS, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
             MASQ_NETS_V4, MASQ_NETS_V6, BLOCKED_V4, BLOCKED_V6, TCP_PORTS, UDP_PORTS, ICMPV6_TYPES);
     /** Every chain any plan can hold. */
     public static final List<String> CHAIN_NAMES = List.of(INPUT, FORWARD, POSTROUTING);
@@ -79,6 +81,7 @@ public final class Planner {
         sets.add(new NamedSet(UNCONTAINED, SetType.IFNAME, false, policy.effectiveExemptions().stream()
                 .map(name -> SetElement.single(ByteString.of(name.kernelBytes()), "not a container bridge"))
                 .toList()));
+        sets.add(interContainerPairs(policy));
         for (IpFamily family : IpFamily.values()) {
             sets.add(addresses(family == IpFamily.IPV4 ? BRIDGE_NETS_V4 : BRIDGE_NETS_V6, family, subnets(bridges)));
             sets.add(addresses(family == IpFamily.IPV4 ? MASQ_NETS_V4 : MASQ_NETS_V6, family,
@@ -114,6 +117,10 @@ public final class Planner {
         List<Match> fromContainer = containerBridge(Direction.IN);
         List<Match> toContainer = containerBridge(Direction.OUT);
         return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
+                // Same bridge only (br_netfilter hands bridged frames to this hook with iifname =
+                // oifname = the bridge): routed traffic has another output interface and goes on to the drops.
+                new Rule(List.of(new Match.InterfacePairInSet(ICC_PAIRS)), List.of(Statement.Counter.zero(), accept()),
+                        "containers of one network that allows it reach each other"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
@@ -180,6 +187,15 @@ public final class Planner {
         return new NamedSet(name, SetType.IFNAME, false, bridges.stream()
                 .sorted(java.util.Comparator.comparing(Bridge::name))
                 .map(b -> SetElement.single(ByteString.of(b.name().kernelBytes()), b.origin().describe()))
+                .toList());
+    }
+
+    /** One "br-x" . "br-x" pair per bridge whose containers may reach each other. */
+    private static NamedSet interContainerPairs(Policy policy) {
+        return new NamedSet(ICC_PAIRS, SetType.IFNAME_PAIR, false, policy.interContainerBridges().stream()
+                .sorted(java.util.Comparator.comparing(Bridge::name))
+                .map(b -> SetElement.single(InterfaceKeys.pairKey(b.name().kernelBytes(), b.name().kernelBytes()),
+                        b.origin().describe()))
                 .toList());
     }
 

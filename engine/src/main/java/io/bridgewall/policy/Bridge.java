@@ -11,8 +11,14 @@ import java.util.List;
  * @param masquerade  whether traffic from the subnets is masqueraded when it leaves the host
  * @param internal    an internal network: nothing leaves the bridge at all
  * @param origin      where the bridge came from (a Docker network, --bridge, or both)
+ * @param interContainerCommunication whether containers on this bridge may reach each other
+ *                    (Docker's enable_icc; never on docker0, which keeps the seed's isolation)
  */
-public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade, boolean internal, BridgeOrigin origin) {
+public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade, boolean internal, BridgeOrigin origin,
+                     boolean interContainerCommunication) {
+    /** Docker's default bridge: its containers never reach each other, as in the seed. */
+    public static final String DOCKER0 = "docker0";
+
     /**
      * The widest subnet a bridge may have, per family. A bridge's subnets are masqueraded when
      * they leave and are unreachable from other containers, so a subnet wider than any real
@@ -55,10 +61,22 @@ public record Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade,
         }
     }
 
-    /** A plain bridge given by code: masqueraded, not internal, no origin. */
+    /**
+     * A bridge with Docker's default for inter-container communication by name: on for a
+     * user-defined network, off for docker0.
+     */
+    public Bridge(InterfaceName name, List<Cidr> subnets, boolean masquerade, boolean internal, BridgeOrigin origin) {
+        this(name, subnets, masquerade, internal, origin, name == null || !name.value().equals(DOCKER0));
+    }
+
+    /** A plain bridge given by code: masqueraded, not internal, no origin, Docker's default for ICC. */
     public static Bridge of(String name, String... subnets) {
         return new Bridge(InterfaceName.of(name), Arrays.stream(subnets).map(Cidr::parse).toList(), true, false,
                 new BridgeOrigin.Described(""));
+    }
+
+    public Bridge withInterContainerCommunication(boolean allowed) {
+        return new Bridge(name, subnets, masquerade, internal, origin, allowed);
     }
 
     public List<Cidr> subnets(IpFamily family) {

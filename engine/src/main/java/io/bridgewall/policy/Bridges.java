@@ -31,7 +31,7 @@ public final class Bridges {
                 added.add(bridge);
             } else {
                 byName.put(bridge.name(), new Bridge(found.name(), bridge.subnets(), found.masquerade(),
-                        found.internal(), overriddenOrigin(found, bridge)));
+                        found.internal(), overriddenOrigin(found, bridge), found.interContainerCommunication()));
             }
         }
         List<Bridge> out = new ArrayList<>(byName.values());

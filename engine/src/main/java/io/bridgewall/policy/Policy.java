@@ -13,7 +13,8 @@ import java.util.Set;
  * contained as container bridges before anyone has named them. Immutable and validated on
  * construction, so the planner never sees a bad value.
  */
-public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment) {
+public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
+                     Isolation isolation) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -33,6 +34,9 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (containment == null) {
             throw new InvalidInputException("containment is missing");
         }
+        if (isolation == null) {
+            throw new InvalidInputException("isolation is missing");
+        }
         Set<InterfaceName> seen = new HashSet<>();
         for (Bridge bridge : bridges) {
             if (!seen.add(bridge.name())) {
@@ -40,6 +44,11 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
             }
         }
         rejectOverlappingSubnets(bridges);
+    }
+
+    /** Docker's isolation semantics (each network's enable_icc). */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment) {
+        this(bridges, blockedDestinations, hostInput, containment, Isolation.DOCKER);
     }
 
     /** The given bridges with Docker's bridge naming contained. */
@@ -52,7 +61,20 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation);
+    }
+
+    public Policy withIsolation(Isolation other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other);
+    }
+
+    /**
+     * The bridges whose containers may reach each other (on that bridge only): none under strict
+     * isolation, else those whose network allows inter-container communication.
+     */
+    public List<Bridge> interContainerBridges() {
+        return isolation == Isolation.STRICT ? List.of()
+                : bridges.stream().filter(Bridge::interContainerCommunication).toList();
     }
 
     /**

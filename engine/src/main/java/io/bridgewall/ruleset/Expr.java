@@ -6,6 +6,8 @@ package io.bridgewall.ruleset;
  */
 public sealed interface Expr {
     int REG_1 = 1;
+    /** The 16-byte register after REG_1: the second part of a concatenated key. */
+    int REG_2 = 2;
 
     int META_IIFNAME = 6;
     int META_OIFNAME = 7;

@@ -9,6 +9,8 @@ import java.util.Optional;
  * 0xff is {@code br-*}.
  */
 public final class InterfaceKeys {
+    private static final int NAME_LENGTH = 16;
+
     private InterfaceKeys() {
     }
 
@@ -33,6 +35,31 @@ public final class InterfaceKeys {
             return Optional.empty();
         }
         return Optional.of(single ? name : name + "*");
+    }
+
+    /**
+     * An {@code ifname . ifname} element as nft writes it ({@code "br-x" . "br-x"}), or empty if
+     * it is a range or either half is not a plain name.
+     */
+    public static Optional<String> pairText(SetElement element) {
+        if (!element.isSingle() || element.first().length() != 2 * NAME_LENGTH) {
+            return Optional.empty();
+        }
+        byte[] key = element.first().toArray();
+        Optional<String> in = text(SetElement.single(ByteString.of(java.util.Arrays.copyOfRange(key, 0, NAME_LENGTH)), ""));
+        Optional<String> out = text(SetElement.single(ByteString.of(java.util.Arrays.copyOfRange(key, NAME_LENGTH, key.length)), ""));
+        if (in.isEmpty() || out.isEmpty() || in.get().endsWith("*") || out.get().endsWith("*")) {
+            return Optional.empty();
+        }
+        return Optional.of("\"" + in.get() + "\" . \"" + out.get() + "\"");
+    }
+
+    /** The key of the pair (in, out): two zero-padded 16-byte names. */
+    public static ByteString pairKey(byte[] in, byte[] out) {
+        byte[] key = new byte[2 * NAME_LENGTH];
+        System.arraycopy(in, 0, key, 0, Math.min(in.length, NAME_LENGTH));
+        System.arraycopy(out, 0, key, NAME_LENGTH, Math.min(out.length, NAME_LENGTH));
+        return ByteString.of(key);
     }
 
     private static int nameLength(byte[] key) {

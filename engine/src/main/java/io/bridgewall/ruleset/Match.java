@@ -62,6 +62,13 @@ public sealed interface Match {
     record InterfaceInSet(Direction direction, String set, boolean negated) implements Match {
     }
 
+    /**
+     * {@code iifname . oifname @set}: the pair of input and output interface is in the set. nft
+     * cannot compare iifname with oifname; a set of "br-x" . "br-x" pairs says "same bridge".
+     */
+    record InterfacePairInSet(String set) implements Match {
+    }
+
     /** {@code iifname "lo"}. */
     record InterfaceIs(Direction direction, String name) implements Match {
     }

@@ -143,6 +143,8 @@ public final class NftSyntax {
     private static String match(Match match) {
         if (match instanceof Match.InterfaceInSet m) {
             return m.direction().nftKeyword() + (m.negated() ? " != @" : " @") + m.set();
+        } else if (match instanceof Match.InterfacePairInSet m) {
+            return "iifname . oifname @" + m.set();
         } else if (match instanceof Match.InterfaceIs m) {
             return m.direction().nftKeyword() + " \"" + m.name() + "\"";
         } else if (match instanceof Match.AddressInSet m) {
@@ -248,6 +250,9 @@ public final class NftSyntax {
             case IFNAME:
                 return "\"" + InterfaceKeys.text(element).orElseThrow(() -> new IllegalArgumentException(
                         "an interface-name range that is neither a name nor a prefix*: " + element)) + "\"";
+            case IFNAME_PAIR:
+                return InterfaceKeys.pairText(element).orElseThrow(() -> new IllegalArgumentException(
+                        "an interface-name pair that is not two names: " + element));
             case INET_SERVICE:
                 return Integer.toString(element.first().bigEndianU16());
             case ICMPV6_TYPE:

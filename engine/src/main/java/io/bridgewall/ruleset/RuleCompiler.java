@@ -36,6 +36,10 @@ public final class RuleCompiler {
         if (match instanceof Match.InterfaceInSet m) {
             out.add(new Expr.Meta(metaKey(m.direction()), Expr.REG_1));
             out.add(new Expr.Lookup(m.set(), Expr.REG_1, m.negated() ? Expr.LOOKUP_INVERT : 0));
+        } else if (match instanceof Match.InterfacePairInSet m) {
+            out.add(new Expr.Meta(Expr.META_IIFNAME, Expr.REG_1));
+            out.add(new Expr.Meta(Expr.META_OIFNAME, Expr.REG_2));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
         } else if (match instanceof Match.InterfaceIs m) {
             out.add(new Expr.Meta(metaKey(m.direction()), Expr.REG_1));
             out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, interfaceKey(m.name())));

@@ -64,7 +64,8 @@ public final class RuleDecompiler {
 
     private Optional<Match> match() {
         int start = position;
-        Optional<Match> found = interfaceMatch()
+        Optional<Match> found = interfacePairMatch()
+                .or(restart(start, this::interfaceMatch))
                 .or(restart(start, this::addressMatch))
                 .or(restart(start, this::icmpv6Match))
                 .or(restart(start, this::ctStateMatch))
@@ -80,6 +81,18 @@ public final class RuleDecompiler {
             position = start;
             return pattern.get();
         };
+    }
+
+    private Optional<Match> interfacePairMatch() {
+        Optional<Expr.Meta> in = next(Expr.Meta.class);
+        Optional<Expr.Meta> out = next(Expr.Meta.class);
+        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
+        if (in.equals(Optional.of(new Expr.Meta(Expr.META_IIFNAME, Expr.REG_1)))
+                && out.equals(Optional.of(new Expr.Meta(Expr.META_OIFNAME, Expr.REG_2)))
+                && lookup.isPresent() && lookup.get().register() == Expr.REG_1 && lookup.get().flags() == 0) {
+            return Optional.of(new Match.InterfacePairInSet(lookup.get().set()));
+        }
+        return Optional.empty();
     }
 
     private Optional<Match> interfaceMatch() {

@@ -6,6 +6,11 @@ import java.util.Optional;
 /** Set key types: nft's datatype id (what `nft list` uses to print) and the kernel key length. */
 public enum SetType {
     IFNAME(41, 16, "ifname", true),
+    /**
+     * Two interface names concatenated ({@code ifname . ifname}): nft's id for a concatenation
+     * is the parts' ids, each shifted by 6 bits (TYPE_BITS), and each part is padded to 4 bytes.
+     */
+    IFNAME_PAIR(41 << 6 | 41, 32, "ifname . ifname", true),
     IPV4_ADDR(7, 4, "ipv4_addr", false),
     IPV6_ADDR(8, 16, "ipv6_addr", false),
     INET_SERVICE(13, 2, "inet_service", false),

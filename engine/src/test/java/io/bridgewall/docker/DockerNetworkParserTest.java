@@ -89,16 +89,17 @@ class DockerNetworkParserTest {
     }
 
     @Test
-    void anUnreadableOptionTheFirewallDoesNotUseIsAWarningNotAFailure() {
+    void anUnreadableOptionIsAWarningNotAFailureAndAnUnreadableIccFailsClosed() {
         DockerNetwork icc = parse(network("n", "[{\"Subnet\":\"10.99.1.0/24\"}]",
                 "{\"com.docker.network.bridge.enable_icc\":\"yes\"}")).get(0);
         DockerNetwork ipv6 = parse("[{\"Name\":\"v6\",\"Id\":\"9c1b5e3d7a2f4b6c\",\"Driver\":\"bridge\","
                 + "\"EnableIPv6\":\"maybe\"}]").get(0);
 
-        assertThat(icc.interContainerCommunication()).as("Docker's default").isTrue();
+        assertThat(icc.interContainerCommunication()).as("unreadable: isolated, not Docker's default").isFalse();
+        assertThat(icc.toBridge().interContainerCommunication()).isFalse();
         assertThat(icc.subnets()).containsExactly(Cidr.parse("10.99.1.0/24"));
         assertThat(icc.warnings()).containsExactly("docker network \"n\" (id 9c1b5e3d7a2f) has option "
-                + "com.docker.network.bridge.enable_icc=\"yes\", which is not a boolean; bridgewall does not use it and goes on");
+                + "com.docker.network.bridge.enable_icc=\"yes\", which is not a boolean; bridgewall keeps its containers from reaching each other");
         assertThat(ipv6.enableIpv6()).isFalse();
         assertThat(ipv6.warnings()).singleElement().asString()
                 .contains("has EnableIPv6=\"maybe\", which is not true or false");

@@ -61,7 +61,7 @@ class CommitAssemblerTest {
 
         Commit commit = assembler.offer(newGeneration(7, 1, "nft")).orElseThrow();
         assertThat(commit.whatChanged()).hasSize(CommitAssembler.MAX_DESCRIBED + 1)
-                .startsWith("add element inet bridgewall bridges", "add table inet t0").endsWith("and 11 more");
+                .startsWith("add element inet bridgewall bridges", "add table inet t0").endsWith("and 1 more");
     }
 
     @Test

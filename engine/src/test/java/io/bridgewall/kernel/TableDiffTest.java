@@ -65,9 +65,9 @@ class TableDiffTest {
         List<Change> changes = TableDiff.between(installed(withBridges(before)), withBridges(after)).changes();
         assertThat(changes).allSatisfy(c -> assertThat(c).isInstanceOf(Change.AddElements.class));
         assertThat(changes).extracting(c -> ((Change.AddElements) c).set().name())
-                .containsExactly(Planner.BRIDGES, Planner.BRIDGE_NETS_V4, Planner.MASQ_NETS_V4);
+                .containsExactly(Planner.BRIDGES, Planner.ICC_PAIRS, Planner.BRIDGE_NETS_V4, Planner.MASQ_NETS_V4);
         // an interval range is a start and an end element
-        assertThat(((Change.AddElements) changes.get(1)).elements()).hasSize(2);
+        assertThat(((Change.AddElements) changes.get(2)).elements()).hasSize(2);
     }
 
     @Test

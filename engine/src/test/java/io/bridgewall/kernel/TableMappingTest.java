@@ -159,6 +159,30 @@ class TableMappingTest {
         assertThat(InstalledListing.of(TableMapping.map(dump))).contains("\"br-*\", \"docker0\", 0x7a7a");
     }
 
+    @Test
+    void aPairOfDifferentBridgesIsOursButDiffersFromThePlanAndAPairThatIsNotTwoNamesIsForeign() {
+        // "docker0" . "br-x" would let docker0 reach br-x: ours to write, but never planned, so it is a difference.
+        TableDump crossing = KernelDumps.withSet(AS_INSTALLED, Planner.ICC_PAIRS, s -> {
+            List<NftnlSet.Element> elements = new ArrayList<>(s.elements());
+            elements.add(new NftnlSet.Element(pair(key("docker0"), key("br-x")), 0));
+            return s.withElements(elements);
+        });
+        TableDump unnamed = KernelDumps.withSet(AS_INSTALLED, Planner.ICC_PAIRS, s -> {
+            List<NftnlSet.Element> elements = new ArrayList<>(s.elements());
+            elements.add(new NftnlSet.Element(pair(key("br-x"), new byte[16]), 0));
+            return s.withElements(elements);
+        });
+
+        assertThat(diff(crossing).replaceWholeTable()).isFalse();
+        assertThat(diff(crossing).differences()).singleElement().asString().contains("icc_pairs").contains("docker0");
+        assertThat(diff(unnamed).differences()).containsExactly("not made by bridgewall: set icc_pairs: "
+                + "interface-name pairs that are not two names");
+    }
+
+    private static byte[] pair(byte[] in, byte[] out) {
+        return io.bridgewall.ruleset.InterfaceKeys.pairKey(in, out).toArray();
+    }
+
     private static byte[] key(String name) {
         return java.util.Arrays.copyOf(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 16);
     }

@@ -16,6 +16,7 @@ import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InterfacePattern;
+import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import io.bridgewall.ruleset.ByteString;
@@ -56,7 +57,7 @@ class PlannerTest {
                         tuple("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING,
                                 100, Chain.Policy.ACCEPT));
         assertThat(SAMPLE.chain("input").orElseThrow().rules()).hasSize(7);
-        assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(8);
+        assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(9);
         assertThat(SAMPLE.chain("postrouting").orElseThrow().rules()).hasSize(3);
     }
 
@@ -68,7 +69,7 @@ class PlannerTest {
         assertThat(plan.set(Planner.TCP_PORTS)).isEmpty();
         assertThat(plan.set(Planner.UDP_PORTS)).isEmpty();
         assertThat(plan.set(Planner.ICMPV6_TYPES)).isEmpty();
-        assertThat(plan.ruleCount()).isEqualTo(11);
+        assertThat(plan.ruleCount()).isEqualTo(12);
     }
 
     @Test
@@ -78,6 +79,7 @@ class PlannerTest {
                 tuple("internal_bridges", SetType.IFNAME, false),
                 tuple("contained", SetType.IFNAME, true),
                 tuple("uncontained", SetType.IFNAME, false),
+                tuple("icc_pairs", SetType.IFNAME_PAIR, false),
                 tuple("bridge_nets_v4", SetType.IPV4_ADDR, true),
                 tuple("masquerade_nets_v4", SetType.IPV4_ADDR, true),
                 tuple("blocked_v4", SetType.IPV4_ADDR, true),
@@ -146,7 +148,7 @@ class PlannerTest {
         RuleSet one = Planner.plan(manyBridges(1));
         RuleSet many = Planner.plan(manyBridges(10_000));
 
-        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(18);
+        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(19);
         assertThat(many.chains()).isEqualTo(one.chains());
         assertThat(elements(one, Planner.BRIDGES)).hasSize(1);
         assertThat(elements(many, Planner.BRIDGES)).hasSize(10_000);
@@ -236,16 +238,62 @@ class PlannerTest {
         List<Rule> forward = SAMPLE.chain(Planner.FORWARD).orElseThrow().rules();
         List<Rule> postrouting = SAMPLE.chain(Planner.POSTROUTING).orElseThrow().rules();
 
-        assertThat(forward.subList(2, 7)).allSatisfy(rule ->
+        assertThat(forward.subList(3, 8)).allSatisfy(rule ->
                 assertThat(rule.matches()).startsWith(inContained, inUncontained));
-        assertThat(forward.get(6).matches()).containsExactly(inContained, inUncontained, outContained, outUncontained);
-        assertThat(forward.get(7).matches()).containsExactly(outContained, outUncontained,
+        assertThat(forward.get(7).matches()).containsExactly(inContained, inUncontained, outContained, outUncontained);
+        assertThat(forward.get(8).matches()).containsExactly(outContained, outUncontained,
                 new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID, Match.CtState.UNTRACKED)));
-        assertThat(forward.get(7).statements()).containsExactly(Statement.Counter.zero(), new Statement.Drop());
+        assertThat(forward.get(8).statements()).containsExactly(Statement.Counter.zero(), new Statement.Drop());
         // Networks not known yet are masqueraded by interface; the known ones only by their subnets and flags.
         assertThat(postrouting.get(2).matches()).containsExactly(inContained, inUncontained,
                 new Match.InterfaceInSet(Direction.IN, Planner.BRIDGES, true));
         assertThat(postrouting.get(2).statements()).containsExactly(new Statement.Masquerade());
+    }
+
+    @Test
+    void sameBridgeTrafficIsAcceptedFirstOnlyThroughThePairSet() {
+        Rule first = SAMPLE.chain(Planner.FORWARD).orElseThrow().rules().get(0);
+
+        assertThat(first.matches()).containsExactly(new Match.InterfacePairInSet(Planner.ICC_PAIRS));
+        assertThat(first.statements()).containsExactly(Statement.Counter.zero(), new Statement.Accept());
+        assertThat(SAMPLE.set(Planner.ICC_PAIRS).orElseThrow().type()).isEqualTo(SetType.IFNAME_PAIR);
+        assertThat(SAMPLE.set(Planner.ICC_PAIRS).orElseThrow().interval()).isFalse();
+    }
+
+    @Test
+    void userNetworksTalkUnlessTheyTurnIccOffAndDocker0NeverTalks() {
+        Policy policy = Policy.withDefaults(List.of(
+                bridge("docker0", true, false, "bridge (default)", "172.17.0.0/16"),
+                bridge("br-web", true, false, "web", "10.20.0.0/24"),
+                bridge("br-quiet", true, false, "quiet", "10.21.0.0/24").withInterContainerCommunication(false),
+                bridge("br-internal", true, true, "backend", "10.10.0.0/24")));
+
+        assertThat(elements(Planner.plan(policy), Planner.ICC_PAIRS)).containsExactly(
+                pair("br-internal", "backend"), pair("br-web", "web"));
+    }
+
+    @Test
+    void strictIsolationLeavesThePairSetEmptyAndTheRulesAsTheyAre() {
+        RuleSet strict = Planner.plan(samplePolicy().withIsolation(Isolation.STRICT));
+
+        assertThat(elements(SAMPLE, Planner.ICC_PAIRS)).isNotEmpty();
+        assertThat(elements(strict, Planner.ICC_PAIRS)).isEmpty();
+        assertThat(strict.chains()).isEqualTo(SAMPLE.chains());
+    }
+
+    @Test
+    void theRuleCountStaysFixedWhateverTalks() {
+        List<Bridge> many = manyBridges(1000).bridges();
+        RuleSet talking = Planner.plan(Policy.withDefaults(many));
+        RuleSet quiet = Planner.plan(Policy.withDefaults(many.stream().map(b -> b.withInterContainerCommunication(false)).toList()));
+
+        assertThat(elements(talking, Planner.ICC_PAIRS)).hasSize(1000);
+        assertThat(talking.chains()).isEqualTo(quiet.chains());
+    }
+
+    private static SetElement pair(String bridge, String note) {
+        byte[] name = InterfaceName.of(bridge).kernelBytes();
+        return SetElement.single(io.bridgewall.ruleset.InterfaceKeys.pairKey(name, name), note);
     }
 
     private static SetElement pattern(String pattern, String note) {

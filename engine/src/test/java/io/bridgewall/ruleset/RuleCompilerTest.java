@@ -71,6 +71,33 @@ class RuleCompilerTest {
     }
 
     @Test
+    void acceptsTrafficInsideOneBridgeByAConcatenatedLookupLikeNft() {
+        // iifname . oifname @icc_pairs counter accept (nft 1.0.6 --debug=netlink: two 16-byte registers, one lookup)
+        Rule rule = new Rule(List.of(new Match.InterfacePairInSet("icc_pairs")),
+                List.of(Statement.Counter.zero(), new Statement.Accept()), "");
+
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_IIFNAME, 1),
+                new Expr.Meta(Expr.META_OIFNAME, 2),
+                new Expr.Lookup("icc_pairs", 1, 0),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "")).isEqualTo(rule);
+        assertThat(NftSyntax.ruleText(rule)).isEqualTo("iifname . oifname @icc_pairs counter accept");
+    }
+
+    @Test
+    void aPairLookupWithOtherRegistersOrAnInvertedLookupIsNotOurs() {
+        List<Expr> swapped = List.of(new Expr.Meta(Expr.META_OIFNAME, 1), new Expr.Meta(Expr.META_IIFNAME, 2),
+                new Expr.Lookup("icc_pairs", 1, 0), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        List<Expr> inverted = List.of(new Expr.Meta(Expr.META_IIFNAME, 1), new Expr.Meta(Expr.META_OIFNAME, 2),
+                new Expr.Lookup("icc_pairs", 1, Expr.LOOKUP_INVERT), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+
+        assertThat(RuleDecompiler.decompile(swapped, "").unparsed()).isEqualTo(swapped);
+        assertThat(RuleDecompiler.decompile(inverted, "").unparsed()).isEqualTo(inverted);
+    }
+
+    @Test
     void acceptsEstablishedAndRelatedLikeNft() {
         // ct state established,related accept
         Rule rule = new Rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.RELATED, Match.CtState.ESTABLISHED))),

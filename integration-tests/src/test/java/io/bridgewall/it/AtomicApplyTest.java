@@ -69,13 +69,15 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
         assertThat(kernel.rules(TABLE, "input")).hasSize(7);
-        assertThat(kernel.rules(TABLE, "forward")).hasSize(8);
+        assertThat(kernel.rules(TABLE, "forward")).hasSize(9);
         assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
         assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
+        assertThat(kernel.elements(TABLE, "icc_pairs")).as("docker0's containers never talk").isEmpty();
 
         String listing = NftRuleset.text(netns);
         assertThat(listing)
                 .contains("ct state established,related accept")
+                .contains("iifname . oifname @icc_pairs counter packets 0 bytes 0 accept")
                 .contains("iifname \"lo\" accept")
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")
@@ -226,7 +228,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(18);
+        assertThat(kernel.rules(TABLE)).hasSize(19);
     }
 
     @Test

@@ -155,7 +155,7 @@ class DockerApplyTest {
         assertThat(kernel.elements(TABLE, "masquerade_nets_v4")).doesNotContain("10.98.23.0/24");
         assertThat(kernel.elements(TABLE, "masquerade_nets_v6")).doesNotContain("fd00:96::/64");
         assertThat(plan.exitCode()).as(plan.stderr()).isZero();
-        assertThat(plan.stdout()).contains("bridge " + bridge + " [10.98.23.0/24, fd00:96::/64] internal no-masquerade - "
+        assertThat(plan.stdout()).contains("bridge " + bridge + " [10.98.23.0/24, fd00:96::/64] internal no-masquerade containers-talk - "
                 + "docker network \"bw-internal\" (id " + internal.substring(0, 12) + "), subnets given with --bridge "
                 + "(Docker has 10.98.23.0/24)");
     }

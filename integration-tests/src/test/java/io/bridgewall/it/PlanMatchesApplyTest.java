@@ -30,7 +30,8 @@ class PlanMatchesApplyTest {
         return Stream.of(List.of(),
                 List.of("--contain", "br-*", "--contain", "vmbr*", "--contain", "br-0*", "--contain", "lxcbr0",
                         "--uncontain", "vmbr1", "--uncontain", "br-lan"),
-                List.of("--contain", "none"));
+                List.of("--contain", "none"),
+                List.of("--isolation", "strict"));
     }
 
     @ParameterizedTest
@@ -54,7 +55,16 @@ class PlanMatchesApplyTest {
             assertThat(NftRuleset.text(viaBridgewall)).isEqualTo(NftRuleset.text(viaNft));
             assertThat(NftRuleset.text(viaNft)).contains("\"br-0123456789ab\"").contains("fd00:99::/64");
             List<String> contained = NftRuleset.of(viaNft).elements("bridgewall", "contained");
-            if (containment.isEmpty()) {
+            // The pairs of bridges whose containers talk: docker0 never, none at all under strict isolation.
+            if (containment.contains("strict")) {
+                assertThat(NftRuleset.text(viaNft)).doesNotContain("\" . \"");
+            } else {
+                assertThat(NftRuleset.text(viaNft)).contains("type ifname . ifname")
+                        .contains("\"br-0123456789ab\" . \"br-0123456789ab\"").contains("\"bwcustom0\" . \"bwcustom0\"")
+                        .doesNotContain("\"docker0\" . \"docker0\"");
+            }
+            assertThat(NftRuleset.text(viaNft)).contains("iifname . oifname @icc_pairs counter packets 0 bytes 0 accept");
+            if (containment.isEmpty() || containment.contains("strict")) {
                 assertThat(contained).containsExactly("br-*", "bwcustom0", "docker0");
             } else if (containment.contains("none")) {
                 assertThat(contained).containsExactlyInAnyOrder("br-0123456789ab", "bwcustom0", "docker0");

@@ -30,7 +30,9 @@ public final class Demo {
             DemoMatrix matrix = new DemoMatrix(lab);
             List<TcpProbe.Outcome> before = matrix.run();
 
-            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6))));
+            // The demo bridge stands for docker0: its containers do not reach each other (enable_icc does not apply).
+            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6)
+                    .withInterContainerCommunication(false))));
             try (Firewall firewall = Firewall.open(Optional.of(lab.host))) {
                 long started = System.nanoTime();
                 Firewall.ApplyReport report = firewall.apply(ruleSet);

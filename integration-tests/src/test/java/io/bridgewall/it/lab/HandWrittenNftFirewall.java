@@ -24,11 +24,15 @@ public final class HandWrittenNftFirewall implements Firewall {
         String bridges = elements(networks, n -> "\"" + n.bridge() + "\"");
         String internal = elements(networks.stream().filter(LabNetwork::internal).toList(), n -> "\"" + n.bridge() + "\"");
         String subnets = elements(networks, LabNetwork::subnet);
+        // Containers of one user-defined network talk (Docker's enable_icc default); docker0's do not.
+        String talking = elements(networks.stream().filter(n -> !n.name().equals(LabContainers.DEFAULT_NET)).toList(),
+                n -> "\"" + n.bridge() + "\" . \"" + n.bridge() + "\"");
         // "add table; delete table; table {...}" replaces any earlier copy in the same transaction
         return """
                 add table inet bridgewall
                 delete table inet bridgewall
                 table inet bridgewall {
+                  set icc_pairs { type ifname . ifname; %s }
                   set bridge_ifaces { type ifname; %s }
                   set internal_ifaces { type ifname; %s }
                   set bridge_nets4 { type ipv4_addr; flags interval; %s }
@@ -41,6 +45,7 @@ public final class HandWrittenNftFirewall implements Firewall {
                     tcp dport @tcp_ports accept
                   }
                   chain forward { type filter hook forward priority filter; policy accept;
+                    iifname . oifname @icc_pairs counter accept
                     iifname @bridge_ifaces ip daddr @blocked4 counter drop
                     iifname @bridge_ifaces ip daddr @bridge_nets4 counter drop
                     iifname @internal_ifaces counter drop
@@ -50,7 +55,7 @@ public final class HandWrittenNftFirewall implements Firewall {
                     oifname != @bridge_ifaces ip saddr @bridge_nets4 masquerade
                   }
                 }
-                """.formatted(bridges, internal, subnets);
+                """.formatted(talking, bridges, internal, subnets);
     }
 
     /** An nft set body; an empty set must omit the elements clause altogether. */

@@ -120,6 +120,11 @@ public final class Lab implements AutoCloseable {
      */
     public LabContainer startOnNewNetwork(String container, String network, String subnet) {
         docker.docker("network", "create", "--subnet", subnet, network).orThrow();
+        return startOnNetwork(container, network);
+    }
+
+    /** One more container on a Docker network that exists already; a probe source and target like the others. */
+    public LabContainer startOnNetwork(String container, String network) {
         LabContainer started = LabContainers.run(docker, container, LabContainers.inspect(docker, network));
         Map<String, LabContainer> all = new java.util.LinkedHashMap<>(containers);
         all.put(container, started);

@@ -48,7 +48,9 @@ public final class ReachabilityMatrix {
             }
         }
         s.add(containerToContainer(lab, "bridge-a", "bridge-b", "same bridge"));
-        s.add(containerToContainer(lab, "user-a", "user-b", "same bridge"));
+        // Docker's semantics (issue 10): containers of one user-defined network talk, unmasqueraded.
+        s.add(ProbeSpec.reachAs("user-a -> user-b (same bridge)", lab.fromContainer("user-a"),
+                lab.container("user-b").ip(), WHO_PORT, lab.container("user-a").ip()));
         s.add(containerToContainer(lab, "bridge-a", "user-a", "across bridges"));
         s.add(containerToContainer(lab, "user-a", "bridge-a", "across bridges"));
         ProbeSource internal = lab.fromContainer("internal-a");
