@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "bridgewall 0.1.0",
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
-                + "but never reach private, link-local or each other's addresses.",
+                + "but never reach private or link-local addresses, nor other networks' containers.",
         subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 final class BridgewallCommand implements Runnable {

@@ -80,12 +80,8 @@ class RulesetMonitorTest {
     void flushingTheRulesetIsOneCommitByNft() {
         netns.exec("nft", "add", "table", "ip", "other").orThrow();
         Commit commit = assertForeignCommit(List.of("nft", "flush", "ruleset"), true, "delete table inet bridgewall");
-        // Ours are listed first, and our table alone has about as many objects as a line lists
-        // (20): the other table is named, or counted in "and N more".
-        List<String> changes = commit.whatChanged();
-        if (!changes.contains("delete table ip other")) {
-            assertThat(changes.get(changes.size() - 1)).matches("and \\d+ more");
-        }
+        // Whole tables are listed before their objects, so however long the list, both are named.
+        assertThat(commit.whatChanged()).contains("delete table ip other");
     }
 
     @Test
