@@ -6,15 +6,10 @@ import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.kernel.Applier;
 import io.bridgewall.netlink.BatchOutcome;
-import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
 import io.bridgewall.netlink.RecordingTransport;
-import io.bridgewall.netlink.WireBatch;
-import io.bridgewall.nftnl.Batch;
 import io.bridgewall.nftnl.NftRequests;
-import io.bridgewall.nftnl.NftnlChain;
-import io.bridgewall.nftnl.NftnlSet;
-import io.bridgewall.nftnl.NftnlTable;
+import io.bridgewall.nftnl.RecordedBatches;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Policy;
@@ -65,14 +60,14 @@ class WireCaptureTest {
                 "batch: add table inet capture, delete set capture missing (ENOENT), add chain capture c; "
                         + "the kernel answers every message, then GETGEN",
                 socket -> {
-                    assertThat(socket.send(refusedInTheMiddle())).isInstanceOf(BatchOutcome.Refused.class);
+                    assertThat(socket.send(RecordedBatches.refusedInTheMiddle())).isInstanceOf(BatchOutcome.Refused.class);
                     NftRequests.generation(socket);
                 });
         record("native-bindings/src/test/resources/wire/stale-generation.wire",
                 "batch at a generation 1000 ahead of the kernel's: ERESTART on BATCH_BEGIN, nothing else; then GETGEN",
                 socket -> {
                     int generation = NftRequests.generation(socket);
-                    assertThat(socket.send(tableBatch(OptionalInt.of(generation + 1000)))).isInstanceOf(BatchOutcome.Refused.class);
+                    assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation + 1000)))).isInstanceOf(BatchOutcome.Refused.class);
                     NftRequests.generation(socket);
                 });
         record("native-bindings/src/test/resources/wire/still-at.wire",
@@ -82,7 +77,7 @@ class WireCaptureTest {
                 socket -> {
                     int generation = NftRequests.generation(socket);
                     assertThat(NftRequests.stillAt(socket, generation)).isTrue();
-                    assertThat(socket.send(tableBatch(OptionalInt.of(generation)))).isInstanceOf(BatchOutcome.Committed.class);
+                    assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation)))).isInstanceOf(BatchOutcome.Committed.class);
                     assertThat(NftRequests.stillAt(socket, generation)).isFalse();
                     assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
                 });
@@ -90,9 +85,9 @@ class WireCaptureTest {
                 "receive queue at its minimum, batch of 300 NEWSETELEM messages: the kernel commits, drops most "
                         + "acks (ENOBUFS); the socket discards what is left; then GETGEN",
                 socket -> {
-                    socket.send(tableBatch(OptionalInt.empty()));
+                    socket.send(RecordedBatches.tableBatch(OptionalInt.empty()));
                     socket.setReceiveQueue(1);
-                    assertThat(socket.send(elementBatch(300))).isInstanceOf(BatchOutcome.Unknown.class);
+                    assertThat(socket.send(RecordedBatches.elementBatch(300))).isInstanceOf(BatchOutcome.Unknown.class);
                     NftRequests.generation(socket);
                 });
     }
@@ -110,39 +105,5 @@ class WireCaptureTest {
             Files.createDirectories(target.getParent());
             Files.writeString(target, recording.transcript(FIRST_SEQUENCE).format());
         }
-    }
-
-    static WireBatch tableBatch(OptionalInt generation) {
-        Batch batch = new Batch(generation);
-        try (NftnlTable table = NftnlTable.create("capture", INET);
-             NftnlSet set = NftnlSet.create("capture", "s", INET, 7, 4, 0, 1)) {
-            batch.add(Netlink.NFT_MSG_NEWTABLE, INET, Netlink.NLM_F_CREATE, "add table inet capture", table::buildPayload);
-            batch.add(Netlink.NFT_MSG_NEWSET, INET, Netlink.NLM_F_CREATE, "add set inet capture s", set::buildPayload);
-        }
-        return batch.toWire();
-    }
-
-    static WireBatch refusedInTheMiddle() {
-        Batch batch = new Batch(OptionalInt.empty());
-        try (NftnlTable table = NftnlTable.create("capture", INET);
-             NftnlSet missing = NftnlSet.reference("capture", "missing", INET);
-             NftnlChain chain = NftnlChain.create("capture", "c", INET)) {
-            batch.add(Netlink.NFT_MSG_NEWTABLE, INET, Netlink.NLM_F_CREATE, "add table inet capture", table::buildPayload);
-            batch.add(Netlink.NFT_MSG_DELSET, INET, 0, "delete set inet capture missing", missing::buildPayload);
-            batch.add(Netlink.NFT_MSG_NEWCHAIN, INET, Netlink.NLM_F_CREATE, "add chain inet capture c", chain::buildPayload);
-        }
-        return batch.toWire();
-    }
-
-    static WireBatch elementBatch(int messages) {
-        Batch batch = new Batch(OptionalInt.empty());
-        for (int i = 0; i < messages; i++) {
-            try (NftnlSet carrier = NftnlSet.reference("capture", "s", INET)) {
-                carrier.addElement(new byte[] {10, 0, (byte) (i >> 8), (byte) i}, 0);
-                batch.add(Netlink.NFT_MSG_NEWSETELEM, INET, Netlink.NLM_F_CREATE, "add element inet capture s { 10.0."
-                        + (i >> 8) + "." + (i & 0xff) + " }", carrier::buildElementsPayload);
-            }
-        }
-        return batch.toWire();
     }
 }
