@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * Watches `nft monitor` in a namespace and counts committed transactions: the kernel prints
@@ -21,9 +22,13 @@ public final class NftMonitor implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private NftMonitor(Netns netns, Process process) {
+    /** Which lines are kept: all of them, or only what counting generations needs. */
+    private final Predicate<String> keep;
+
+    private NftMonitor(Netns netns, Process process, Predicate<String> keep) {
         this.netns = netns;
         this.process = process;
+        this.keep = keep;
         Thread reader = new Thread(this::read, "nft-monitor-" + netns.name());
         reader.setDaemon(true);
         reader.start();
@@ -31,10 +36,22 @@ public final class NftMonitor implements AutoCloseable {
 
     /** Starts watching; returns once the monitor has provably seen everything committed so far. */
     public static NftMonitor start(Netns netns) {
+        return start(netns, line -> true);
+    }
+
+    /**
+     * Like {@link #start(Netns)}, keeping only the generation lines: for counting the
+     * transactions of a long run with large ones (10,000 elements print 10,000 lines each).
+     */
+    public static NftMonitor startCountingGenerations(Netns netns) {
+        return start(netns, line -> line.startsWith("# new generation") || line.contains(MARKER));
+    }
+
+    private static NftMonitor start(Netns netns, Predicate<String> keep) {
         try {
             Process process = new ProcessBuilder("ip", "netns", "exec", netns.name(), "nft", "monitor")
                     .redirectErrorStream(true).start();
-            NftMonitor monitor = new NftMonitor(netns, process);
+            NftMonitor monitor = new NftMonitor(netns, process, keep);
             monitor.startIndex = monitor.synchronize();
             return monitor;
         } catch (IOException e) {
@@ -114,7 +131,9 @@ public final class NftMonitor implements AutoCloseable {
     private void read() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
+                if (keep.test(line)) {
+                    lines.add(line);
+                }
             }
         } catch (IOException ignored) {
             // the process was stopped
