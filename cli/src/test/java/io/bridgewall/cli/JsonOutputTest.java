@@ -281,8 +281,9 @@ class JsonOutputTest {
 
     @Test
     void stringsFromOutsideAreDataNotTerminalEscapes() throws Exception {
-        // A comment from the kernel with ESC, a bidi override, a quote, a backslash and a non-ASCII letter.
-        String comment = "evil \u001b[31m \u202e \"quoted\" back\\slash caf\u00e9";
+        // A comment from the kernel with ESC, a C1 control (the terminal escape \x85 is no JSON), a bidi
+        // override, a quote, a backslash and a non-ASCII letter.
+        String comment = "evil \u001b[31m \u0085 \u202e \"quoted\" back\\slash caf\u00e9";
         RuleSet planned = Planner.plan(knownPolicy());
         Chain forward = planned.chain("forward").orElseThrow();
         List<Rule> rules = new ArrayList<>(forward.rules());
