@@ -3,6 +3,7 @@ package io.bridgewall.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bridgewall.docker.FakeDockerd;
 import io.bridgewall.kernel.Foreign;
 import io.bridgewall.kernel.InstalledTable;
 import io.bridgewall.kernel.ReadBack;
@@ -26,11 +27,13 @@ import io.bridgewall.view.InstalledView;
 import io.bridgewall.view.PlanView;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The documents of `plan --json` and `show --json`, written from known values and parsed back
@@ -300,6 +303,26 @@ class JsonOutputTest {
         JsonNode show = parse(stdout.toString());
         assertThat(byField(show.path("drops"), "position", String.valueOf(rules.size() - 1)).path("reason").asText())
                 .isEqualTo(comment);
+    }
+
+    @Test
+    void aDockerNetworkNameReachesTheScriptAsDockerHasIt(@TempDir Path dir) throws Exception {
+        String name = "web\u001b[31m\u202e\u0085caf\u00e9";
+        String id = "9c1b5e3d7a2f4b6c8d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e";
+        String networks = "[{\"Name\":" + JsonOutput.MAPPER.writeValueAsString(name) + ",\"Id\":\"" + id + "\","
+                + "\"Driver\":\"bridge\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},\"Options\":{}}]";
+        try (FakeDockerd fake = FakeDockerd.start(dir, (line, out) -> {
+            FakeDockerd.write(out, line.startsWith("GET /_ping") ? FakeDockerd.response(200, "Api-Version: 1.41\r\n", "OK")
+                    : FakeDockerd.response(200, "Content-Type: application/json\r\n", networks));
+            return true;
+        })) {
+            Cli run = Cli.run("plan", "--json", "--docker-host", fake.endpoint().toString());
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            JsonNode bridge = byField(parse(run.stdout()).path("policy").path("bridges"), "name", "br-9c1b5e3d7a2f");
+            assertThat(bridge.path("origin").path("network").asText()).isEqualTo(name);
+            assertThat(bridge.path("origin").path("description").asText()).contains(name);
+        }
     }
 
     @Test
