@@ -6,12 +6,16 @@ import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.Rule;
+import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
 import io.bridgewall.ruleset.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,7 +29,7 @@ public record RuleSetView(List<SetView> sets, List<ChainView> chains, int ruleCo
         chains = List.copyOf(chains);
     }
 
-    static RuleSetView of(io.bridgewall.ruleset.RuleSet ruleSet, Function<Chain, List<RuleView>> rules) {
+    static RuleSetView of(RuleSet ruleSet, Function<Chain, List<RuleView>> rules) {
         return new RuleSetView(ruleSet.sets().stream().map(SetView::of).toList(),
                 ruleSet.chains().stream().map(chain -> ChainView.of(chain, rules.apply(chain))).toList(),
                 ruleSet.ruleCount());
@@ -115,17 +119,15 @@ public record RuleSetView(List<SetView> sets, List<ChainView> chains, int ruleCo
         }
     }
 
+    /** Statements that end a rule's evaluation, with their word; a rule without one continues. */
+    static final Map<Class<? extends Statement>, String> VERDICTS = Map.of(
+            Statement.Accept.class, "accept", Statement.Drop.class, "drop", Statement.Masquerade.class, "masquerade");
+    /** Statements after which the packet goes on to the rule's next statement. */
+    static final Set<Class<? extends Statement>> NOT_VERDICTS = Set.of(Statement.Counter.class);
+
     static String verdictOf(Rule rule) {
-        for (Statement statement : rule.statements()) {
-            if (statement instanceof Statement.Accept) {
-                return "accept";
-            } else if (statement instanceof Statement.Drop) {
-                return "drop";
-            } else if (statement instanceof Statement.Masquerade) {
-                return "masquerade";
-            }
-        }
-        return "continue";
+        return rule.statements().stream().map(s -> VERDICTS.get(s.getClass())).filter(Objects::nonNull)
+                .findFirst().orElse("continue");
     }
 
     private static Optional<Statement.Counter> counter(Rule rule) {
