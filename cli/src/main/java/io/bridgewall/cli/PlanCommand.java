@@ -7,12 +7,14 @@ import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Isolation;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.view.PlanView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,6 +25,10 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policyOptions;
 
+    @Option(names = "--json", description = "Print the policy and the planned ruleset as one JSON document "
+            + "(README, 'JSON output') instead of nft syntax.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -31,6 +37,10 @@ final class PlanCommand implements Callable<Integer> {
         // plan has no --netns: it checks the bridges against the namespace it runs in.
         Policy policy = policyOptions.policy(Optional.empty());
         RuleSet ruleSet = Planner.plan(policy);
+        if (json) {
+            JsonOutput.print(spec.commandLine().getOut(), PlanView.of(policy, ruleSet));
+            return 0;
+        }
         spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header(policy)));
         spec.commandLine().getOut().flush();
         return 0;

@@ -6,10 +6,12 @@ import io.bridgewall.kernel.InstalledTable;
 import io.bridgewall.kernel.ReadBack;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.ruleset.Family;
+import io.bridgewall.view.InstalledView;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,6 +24,10 @@ final class ShowCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Option(names = "--json", description = "Print the table, counters and drops per reason as one JSON document "
+            + "(README, 'JSON output'); exit 3 when not installed, as without it.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -30,6 +36,10 @@ final class ShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Firewall firewall = Firewall.open(target.netns())) {
             ReadBack readBack = firewall.installed(Planner.TABLE, Family.INET);
+            if (json) {
+                JsonOutput.print(out, InstalledView.of(Planner.TABLE, Family.INET, readBack));
+                return readBack.table().isEmpty() ? NOT_INSTALLED : 0;
+            }
             if (readBack.table().isEmpty()) {
                 out.println("# table inet " + Planner.TABLE + " is not installed (generation " + readBack.generation() + ")");
                 out.flush();

@@ -1,0 +1,162 @@
+package io.bridgewall.view;
+
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.BridgeOrigin;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.Containment;
+import io.bridgewall.policy.HostInput;
+import io.bridgewall.policy.InterfaceName;
+import io.bridgewall.policy.InterfacePattern;
+import io.bridgewall.policy.Isolation;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.ruleset.RuleSet;
+import java.util.List;
+
+/**
+ * What `plan --json` prints: the policy as decided (bridges, blocked destinations, host input,
+ * containment, isolation) and the ruleset `apply` would converge to. Built from the same
+ * {@link Policy} and {@link RuleSet} the nft text comes from; pure.
+ *
+ * <p>New parts of the policy become new fields of {@link PolicyView} (and a bridge's new
+ * properties new fields of {@link BridgeView}): additive, so the format stays 1.
+ */
+public record PlanView(int format, String kind, TableId table, PolicyView policy, RuleSetView ruleset) implements View {
+    public static PlanView of(Policy policy, RuleSet planned) {
+        return new PlanView(FORMAT, "plan", new TableId(planned.family().nftName(), planned.table()), PolicyView.of(policy),
+                RuleSetView.of(planned, chain -> chain.rules().stream()
+                        .<RuleSetView.RuleView>map(RuleSetView.RuleView.Planned::of).toList()));
+    }
+
+    /**
+     * The policy as decided.
+     *
+     * @param isolation            the global choice: "docker" (each network's enable_icc) or "strict"
+     * @param blockedDestinations  CIDRs no container may reach
+     */
+    public record PolicyView(String isolation, List<BridgeView> bridges, List<String> blockedDestinations,
+                             HostInputView hostInput, ContainmentView containment) {
+        public PolicyView {
+            bridges = List.copyOf(bridges);
+            blockedDestinations = List.copyOf(blockedDestinations);
+        }
+
+        static PolicyView of(Policy policy) {
+            List<Bridge> talking = policy.interContainerBridges();
+            return new PolicyView(policy.isolation().word(),
+                    policy.bridges().stream().map(b -> BridgeView.of(policy, b, talking.contains(b))).toList(),
+                    texts(policy.blockedDestinations()), HostInputView.of(policy.hostInput()),
+                    ContainmentView.of(policy));
+        }
+    }
+
+    /**
+     * One bridge (Docker network, or given with --bridge).
+     *
+     * @param masquerade      whether its containers' traffic is masqueraded when it leaves the
+     *                        host (never for an internal network, whose traffic does not leave)
+     * @param internal        nothing leaves the bridge, nothing enters it
+     * @param containersTalk  whether containers on this bridge reach each other
+     * @param isolatedBecause why they do not: "strict" (--isolation strict), "docker0" (the
+     *                        default bridge, as in the seed), "enable_icc_false" (the network
+     *                        says so); "" when they talk
+     */
+    public record BridgeView(String name, List<String> subnets, OriginView origin, boolean internal, boolean masquerade,
+                             boolean containersTalk, String isolatedBecause) {
+        public BridgeView {
+            subnets = List.copyOf(subnets);
+        }
+
+        static BridgeView of(Policy policy, Bridge bridge, boolean talks) {
+            return new BridgeView(bridge.name().value(), texts(bridge.subnets()), OriginView.of(bridge.origin()),
+                    bridge.internal(), bridge.masquerade() && !bridge.internal(), talks,
+                    talks ? "" : isolatedBecause(policy, bridge));
+        }
+
+        private static String isolatedBecause(Policy policy, Bridge bridge) {
+            if (policy.isolation() == Isolation.STRICT) {
+                return "strict";
+            }
+            return bridge.name().value().equals(Bridge.DOCKER0) ? "docker0" : "enable_icc_false";
+        }
+    }
+
+    /**
+     * Where a bridge came from.
+     *
+     * @param source        "docker" (a Docker network), "flag" (--bridge), "docker_and_flag" (a
+     *                      Docker network whose subnets --bridge replaced), "other" (built by code: the demo)
+     * @param network       the Docker network's name; "" when not from Docker
+     * @param networkId     its short id; "" when not from Docker
+     * @param dockerSubnets the subnets Docker has, when --bridge replaced them; else empty
+     * @param description   the same in words, as `plan` prints it
+     */
+    public record OriginView(String source, String network, String networkId, List<String> dockerSubnets,
+                             String description) {
+        public OriginView {
+            dockerSubnets = List.copyOf(dockerSubnets);
+        }
+
+        static OriginView of(BridgeOrigin origin) {
+            if (origin instanceof BridgeOrigin.Docker docker) {
+                return new OriginView("docker", docker.network(), docker.shortId(), List.of(), origin.describe());
+            } else if (origin instanceof BridgeOrigin.DockerWithGivenSubnets overridden) {
+                return new OriginView("docker_and_flag", overridden.docker().network(), overridden.docker().shortId(),
+                        texts(overridden.dockerSubnets()), origin.describe());
+            } else if (origin instanceof BridgeOrigin.Given) {
+                return new OriginView("flag", "", "", List.of(), origin.describe());
+            }
+            return new OriginView("other", "", "", List.of(), origin.describe());
+        }
+    }
+
+    /**
+     * The host's own input.
+     *
+     * @param managed   false: bridgewall leaves the input path alone (--no-input)
+     * @param openPorts ports open to everyone when managed
+     */
+    public record HostInputView(boolean managed, List<PortView> openPorts) {
+        public HostInputView {
+            openPorts = List.copyOf(openPorts);
+        }
+
+        static HostInputView of(HostInput input) {
+            return new HostInputView(input.managed(), input.managed()
+                    ? input.allowedPorts().stream().map(p -> new PortView(p.number(), p.protocol().nftName())).toList()
+                    : List.of());
+        }
+    }
+
+    /** A port and its protocol (tcp, udp). */
+    public record PortView(int port, String protocol) {
+    }
+
+    /**
+     * Containment by interface name.
+     *
+     * @param enabled           false with --contain none
+     * @param patterns          names and trailing-* prefixes contained from the first packet
+     * @param exempt            names the patterns match that are left out (--uncontain)
+     * @param ignoredExemptions --uncontain names that are bridges of the policy: contained all the same
+     */
+    public record ContainmentView(boolean enabled, List<String> patterns, List<String> exempt,
+                                  List<String> ignoredExemptions) {
+        public ContainmentView {
+            patterns = List.copyOf(patterns);
+            exempt = List.copyOf(exempt);
+            ignoredExemptions = List.copyOf(ignoredExemptions);
+        }
+
+        static ContainmentView of(Policy policy) {
+            Containment containment = policy.containment();
+            return new ContainmentView(!containment.isOff(),
+                    containment.patterns().stream().map(InterfacePattern::value).toList(),
+                    policy.effectiveExemptions().stream().map(InterfaceName::value).toList(),
+                    policy.ignoredExemptions().stream().map(b -> b.name().value()).toList());
+        }
+    }
+
+    private static List<String> texts(List<Cidr> cidrs) {
+        return cidrs.stream().map(Cidr::toString).toList();
+    }
+}
