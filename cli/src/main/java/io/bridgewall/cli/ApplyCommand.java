@@ -47,6 +47,10 @@ final class ApplyCommand implements Callable<Integer> {
         RuleSet planned = Planner.plan(policy);
         Timing.mark("policy and plan");
         PrintWriter out = spec.commandLine().getOut();
+        if (policy.dockerFirewall().present()) {
+            out.println(policy.dockerFirewall().describe()
+                    + (policy.hostInput().managed() ? "" : "; host input left alone (give --allow-port to manage it)"));
+        }
         try (Firewall firewall = Firewall.open(target.netns())) {
             Timing.mark("native libraries, socket");
             Firewall.ApplyReport report = firewall.apply(planned);

@@ -51,6 +51,7 @@ final class PlanCommand implements Callable<Integer> {
         lines.add("bridgewall plan: " + policy.bridges().size() + " bridge(s), "
                 + (policy.hostInput().managed() ? "host input managed, open ports " + policy.hostInput().allowedPorts()
                 : "host input left alone"));
+        lines.add("  " + policy.dockerFirewall().describe());
         Containment containment = policy.containment();
         lines.add(containment.isOff() ? "  containment by name: off (--contain none); only the bridges above are contained"
                 : "  containment by name: " + Containment.describe(containment.patterns())

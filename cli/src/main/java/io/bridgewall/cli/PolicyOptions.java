@@ -9,6 +9,7 @@ import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.Containment;
+import io.bridgewall.policy.DockerFirewall;
 import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
@@ -70,6 +71,13 @@ final class PolicyOptions {
                     + "container reaches another, on any network. Different networks never reach each other.")
     String isolation = "docker";
 
+    @Option(names = "--docker-firewall", paramLabel = "auto|on|off", defaultValue = "auto",
+            description = "Whether Docker runs its own iptables rules here (\"iptables\": true, Docker's default and "
+                    + "hosted CI runners'). auto (default): on when Docker's chains (DOCKER, DOCKER-USER) are in the "
+                    + "ruleset. On: coexistence mode, containment on top of Docker's rules, connections Docker DNATs to "
+                    + "published ports pass, and the host input is left alone unless --allow-port is given.")
+    String dockerFirewall = "auto";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -94,9 +102,10 @@ final class PolicyOptions {
         if (noDocker && dockerHost != null) {
             throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
         }
-        hostInput();
+        hostInput(DockerFirewall.off());
         containment();
         Isolation.parse(isolation);
+        DockerFirewallOption.parse(dockerFirewall);
     }
 
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
@@ -108,8 +117,9 @@ final class PolicyOptions {
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment,
-                Isolation.parse(isolation));
+        DockerFirewall docker = DockerFirewallOption.parse(dockerFirewall).resolve(netns, this::warn);
+        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(docker), containment,
+                Isolation.parse(isolation), docker);
         if (!policy.bridges().isEmpty() || !containment.isOff()) {
             HostInterfaces interfaces = hostInterfaces(netns);
             interfaces.check(policy.bridges());
@@ -178,9 +188,10 @@ final class PolicyOptions {
         err.flush();
     }
 
-    private HostInput hostInput() {
+    /** Coexisting with Docker's own firewall, the host's input is left alone unless ports are given. */
+    private HostInput hostInput(DockerFirewall docker) {
         HostInput input;
-        if (noInput) {
+        if (noInput || docker.present() && allowPorts.isEmpty()) {
             if (!allowPorts.isEmpty()) {
                 throw new InvalidInputException("--allow-port has no effect with --no-input; drop one of them");
             }

@@ -40,6 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class KernelReader {
     /** Reads of one table before giving up on a ruleset that keeps changing. */
     static final int ATTEMPTS = 8;
+    /** A dump over every family. */
+    private static final int NFPROTO_UNSPEC = 0;
 
     private KernelReader() {
     }
@@ -175,6 +177,23 @@ public final class KernelReader {
                         }
                     });
         }
+        return chains;
+    }
+
+    /**
+     * Every chain of every table and family in the namespace: what else filters or rewrites
+     * packets beside our table (Docker's own chains, firewalld, ufw, iptables-nft).
+     */
+    public static List<HookedChain> allChains(NetlinkSocket socket) {
+        List<HookedChain> chains = new ArrayList<>();
+        NftRequests.dump(socket, Netlink.NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, "reading every chain", header -> {
+        }, message -> {
+            try (NftnlChain chain = NftnlChain.parse(message)) {
+                chains.add(new HookedChain(chain.family(), chain.table(), chain.name(), chain.isBaseChain(),
+                        chain.isBaseChain() ? chain.type() : "", chain.isBaseChain() ? chain.hookNumber() : -1,
+                        chain.isBaseChain() ? chain.priority() : 0));
+            }
+        });
         return chains;
     }
 

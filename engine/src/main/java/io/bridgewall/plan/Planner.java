@@ -96,7 +96,7 @@ public final class Planner {
                     .map(t -> SetElement.single(ByteString.of(t.byteValue()), "")).toList()));
             chains.add(inputChain());
         }
-        chains.add(forwardChain());
+        chains.add(forwardChain(policy));
         chains.add(postroutingChain());
         return new RuleSet(TABLE, Family.INET, sets, chains);
     }
@@ -113,10 +113,10 @@ public final class Planner {
                 new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy")));
     }
 
-    private static Chain forwardChain() {
+    private static Chain forwardChain(Policy policy) {
         List<Match> fromContainer = containerBridge(Direction.IN);
         List<Match> toContainer = containerBridge(Direction.OUT);
-        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
+        List<Rule> rules = new ArrayList<>(List.of(
                 // Same bridge only (br_netfilter hands bridged frames to this hook with iifname =
                 // oifname = the bridge): routed traffic has another output interface and goes on to the drops.
                 new Rule(List.of(new Match.InterfacePairInSet(ICC_PAIRS)), List.of(Statement.Counter.zero(), accept()),
@@ -124,7 +124,16 @@ public final class Planner {
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
-                        "internal network: nothing enters"),
+                        "internal network: nothing enters")));
+        if (policy.dockerFirewall().present()) {
+            // Docker's published ports arrive DNAT'd through this hook, from any address, and the
+            // container's replies go back to it (a LAN client's reply is "to a private address").
+            // Only connections Docker's own rules rewrote pass; a container cannot make its own so.
+            rules.add(new Rule(List.of(new Match.CtStatusIn(EnumSet.of(Match.CtStatus.DNAT))),
+                    List.of(Statement.Counter.zero(), accept()),
+                    "published ports: connections Docker's own firewall forwarded to a container, both ways"));
+        }
+        rules.addAll(List.of(
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
                         "container to private or local IPv4"),
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
@@ -136,10 +145,10 @@ public final class Planner {
                 // By interface, so it holds for bridges whose subnets nobody knows yet (and public subnets).
                 countedDrop(with(fromContainer, toContainer.toArray(Match[]::new)),
                         "container to a container bridge, its own or another, known or not"),
-                // Issue 13 (Docker's own iptables alongside): `ct status dnat accept` goes just before this rule.
                 countedDrop(with(toContainer, new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID,
                                 Match.CtState.UNTRACKED))),
                         "no new connections into containers from outside; replies pass")));
+        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, rules);
     }
 
     private static Chain postroutingChain() {

@@ -21,6 +21,7 @@ public sealed interface Expr {
     int CMP_NEQ = 1;
 
     int CT_STATE = 0;
+    int CT_STATUS = 2;
 
     int LOOKUP_INVERT = 0x1;
 

@@ -58,6 +58,28 @@ public sealed interface Match {
         }
     }
 
+    /** Connection tracking status bits (enum ip_conntrack_status, IPS_*), those bridgewall matches. */
+    enum CtStatus {
+        /** The connection's destination was rewritten (Docker's published ports, with Docker's own firewall). */
+        DNAT(0x20, "dnat");
+
+        private final int bit;
+        private final String nftName;
+
+        CtStatus(int bit, String nftName) {
+            this.bit = bit;
+            this.nftName = nftName;
+        }
+
+        public int bit() {
+            return bit;
+        }
+
+        public String nftName() {
+            return nftName;
+        }
+    }
+
     /** {@code iifname @set} or {@code oifname != @set}. */
     record InterfaceInSet(Direction direction, String set, boolean negated) implements Match {
     }
@@ -85,6 +107,17 @@ public sealed interface Match {
 
         public int mask() {
             return states.stream().mapToInt(CtState::bit).reduce(0, (a, b) -> a | b);
+        }
+    }
+
+    /** {@code ct status dnat}: any of the status bits is set. */
+    record CtStatusIn(Set<CtStatus> statuses) implements Match {
+        public CtStatusIn {
+            statuses = Set.copyOf(EnumSet.copyOf(statuses));
+        }
+
+        public int mask() {
+            return statuses.stream().mapToInt(CtStatus::bit).reduce(0, (a, b) -> a | b);
         }
     }
 

@@ -149,6 +149,8 @@ public final class NftSyntax {
             return m.direction().nftKeyword() + " \"" + m.name() + "\"";
         } else if (match instanceof Match.AddressInSet m) {
             return (m.family() == IpFamily.IPV4 ? "ip " : "ip6 ") + m.field().nftKeyword() + " @" + m.set();
+        } else if (match instanceof Match.CtStatusIn m) {
+            return "ct status " + m.statuses().stream().sorted().map(Match.CtStatus::nftName).collect(Collectors.joining(","));
         } else if (match instanceof Match.CtStateIn m) {
             return "ct state " + m.states().stream().sorted().map(Match.CtState::nftName).collect(Collectors.joining(","));
         } else if (match instanceof Match.DestinationPortInSet m) {
@@ -209,7 +211,7 @@ public final class NftSyntax {
             return "bitwise reg " + e.destinationRegister() + " = ( reg " + e.sourceRegister() + " & " + e.mask()
                     + " ) ^ " + e.xor();
         } else if (expr instanceof Expr.Ct e) {
-            return "ct load " + (e.key() == Expr.CT_STATE ? "state" : "key " + e.key()) + " => reg " + e.register();
+            return "ct load " + (e.key() == Expr.CT_STATE ? "state" : e.key() == Expr.CT_STATUS ? "status" : "key " + e.key()) + " => reg " + e.register();
         } else if (expr instanceof Expr.Lookup e) {
             return "lookup reg " + e.register() + " set " + e.set() + ((e.flags() & Expr.LOOKUP_INVERT) != 0 ? " 0x1" : "");
         } else if (expr instanceof Expr.Immediate e) {

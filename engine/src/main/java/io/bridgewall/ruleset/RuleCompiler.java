@@ -51,6 +51,10 @@ public final class RuleCompiler {
             out.add(new Expr.Ct(Expr.CT_STATE, Expr.REG_1));
             out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
             out.add(new Expr.Cmp(Expr.CMP_NEQ, Expr.REG_1, ByteString.hostU32(0)));
+        } else if (match instanceof Match.CtStatusIn m) {
+            out.add(new Expr.Ct(Expr.CT_STATUS, Expr.REG_1));
+            out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
+            out.add(new Expr.Cmp(Expr.CMP_NEQ, Expr.REG_1, ByteString.hostU32(0)));
         } else if (match instanceof Match.DestinationPortInSet m) {
             requireL4proto(m.protocol() == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP, out);
             out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Reads kernel expressions back into a {@link Rule}: the inverse of {@link RuleCompiler}.
@@ -69,6 +70,7 @@ public final class RuleDecompiler {
                 .or(restart(start, this::addressMatch))
                 .or(restart(start, this::icmpv6Match))
                 .or(restart(start, this::ctStateMatch))
+                .or(restart(start, this::ctStatusMatch))
                 .or(restart(start, this::portMatch));
         if (found.isEmpty()) {
             position = start;
@@ -156,15 +158,11 @@ public final class RuleDecompiler {
     }
 
     private Optional<Match> ctStateMatch() {
-        Optional<Expr.Ct> ct = next(Expr.Ct.class);
-        Optional<Expr.Bitwise> bitwise = next(Expr.Bitwise.class);
-        Optional<Expr.Cmp> cmp = next(Expr.Cmp.class);
-        if (ct.isEmpty() || ct.get().key() != Expr.CT_STATE || bitwise.isEmpty() || cmp.isEmpty()
-                || bitwise.get().mask().length() != 4 || !bitwise.get().xor().equals(ByteString.hostU32(0))
-                || cmp.get().operator() != Expr.CMP_NEQ || !cmp.get().data().equals(ByteString.hostU32(0))) {
+        OptionalInt masked = ctBitsAnySet(Expr.CT_STATE);
+        if (masked.isEmpty()) {
             return Optional.empty();
         }
-        int mask = bitwise.get().mask().hostU32();
+        int mask = masked.getAsInt();
         EnumSet<Match.CtState> states = EnumSet.noneOf(Match.CtState.class);
         for (Match.CtState state : Match.CtState.values()) {
             if ((mask & state.bit()) != 0) {
@@ -173,6 +171,37 @@ public final class RuleDecompiler {
             }
         }
         return mask == 0 && !states.isEmpty() ? Optional.of(new Match.CtStateIn(states)) : Optional.empty();
+    }
+
+    private Optional<Match> ctStatusMatch() {
+        OptionalInt masked = ctBitsAnySet(Expr.CT_STATUS);
+        if (masked.isEmpty()) {
+            return Optional.empty();
+        }
+        int mask = masked.getAsInt();
+        EnumSet<Match.CtStatus> statuses = EnumSet.noneOf(Match.CtStatus.class);
+        for (Match.CtStatus status : Match.CtStatus.values()) {
+            if ((mask & status.bit()) != 0) {
+                statuses.add(status);
+                mask &= ~status.bit();
+            }
+        }
+        return mask == 0 && !statuses.isEmpty() ? Optional.of(new Match.CtStatusIn(statuses)) : Optional.empty();
+    }
+
+    /** {@code ct load KEY; bitwise & MASK ^ 0; cmp != 0}: the MASK of "any of these bits", or empty. */
+    private OptionalInt ctBitsAnySet(int key) {
+        Optional<Expr.Ct> ct = next(Expr.Ct.class);
+        Optional<Expr.Bitwise> bitwise = next(Expr.Bitwise.class);
+        Optional<Expr.Cmp> cmp = next(Expr.Cmp.class);
+        if (ct.isEmpty() || ct.get().key() != key || ct.get().register() != Expr.REG_1 || bitwise.isEmpty() || cmp.isEmpty()
+                || bitwise.get().sourceRegister() != Expr.REG_1 || bitwise.get().destinationRegister() != Expr.REG_1
+                || bitwise.get().mask().length() != 4 || !bitwise.get().xor().equals(ByteString.hostU32(0))
+                || cmp.get().operator() != Expr.CMP_NEQ || cmp.get().register() != Expr.REG_1
+                || !cmp.get().data().equals(ByteString.hostU32(0))) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(bitwise.get().mask().hostU32());
     }
 
     private Optional<Match> portMatch() {

@@ -34,7 +34,7 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
      * @param blockedDestinations  CIDRs no container may reach
      */
     public record PolicyView(String isolation, List<BridgeView> bridges, List<String> blockedDestinations,
-                             HostInputView hostInput, ContainmentView containment) {
+                             HostInputView hostInput, ContainmentView containment, DockerFirewallView dockerFirewall) {
         public PolicyView {
             bridges = List.copyOf(bridges);
             blockedDestinations = List.copyOf(blockedDestinations);
@@ -45,8 +45,18 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
             return new PolicyView(policy.isolation().word(),
                     policy.bridges().stream().map(b -> BridgeView.of(policy, b, talking.contains(b))).toList(),
                     texts(policy.blockedDestinations()), HostInputView.of(policy.hostInput()),
-                    ContainmentView.of(policy));
+                    ContainmentView.of(policy), new DockerFirewallView(policy.dockerFirewall().present(),
+                    policy.dockerFirewall().evidence()));
         }
+    }
+
+    /**
+     * Whether Docker runs its own firewall here (coexistence mode).
+     *
+     * @param present  true: containment on top of Docker's rules, DNAT'd published ports pass
+     * @param evidence why: the Docker chains found, "no DOCKER chains in the ruleset", or the flag given
+     */
+    public record DockerFirewallView(boolean present, String evidence) {
     }
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Docker's event stream read from a fake dockerd: well-formed, cut oddly, hostile, silent. */
 @Timeout(10)
 class DockerEventStreamTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String PONG = response(200, "Api-Version: 1.41\r\n", "OK");
     private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n";

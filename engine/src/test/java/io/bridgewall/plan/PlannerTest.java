@@ -291,6 +291,24 @@ class PlannerTest {
         assertThat(talking.chains()).isEqualTo(quiet.chains());
     }
 
+    @Test
+    void withDockersOwnFirewallConnectionsItDnatedPassBeforeTheContainerDropsAndNothingElseChanges() {
+        RuleSet coexisting = Planner.plan(samplePolicy().withDockerFirewall(
+                io.bridgewall.policy.DockerFirewall.present("chains ip filter DOCKER")));
+        List<Rule> forward = coexisting.chain(Planner.FORWARD).orElseThrow().rules();
+        List<Rule> alone = SAMPLE.chain(Planner.FORWARD).orElseThrow().rules();
+
+        Rule dnat = new Rule(List.of(new Match.CtStatusIn(EnumSet.of(Match.CtStatus.DNAT))),
+                List.of(Statement.Counter.zero(), new Statement.Accept()),
+                "published ports: connections Docker's own firewall forwarded to a container, both ways");
+        // After the internal-network drops (an internal network gets no published ports), before every other drop.
+        assertThat(forward).hasSize(alone.size() + 1);
+        assertThat(forward.get(3)).isEqualTo(dnat);
+        assertThat(forward.subList(0, 3)).isEqualTo(alone.subList(0, 3));
+        assertThat(forward.subList(4, forward.size())).isEqualTo(alone.subList(3, alone.size()));
+        assertThat(coexisting.sets()).isEqualTo(SAMPLE.sets());
+    }
+
     private static SetElement pair(String bridge, String note) {
         byte[] name = InterfaceName.of(bridge).kernelBytes();
         return SetElement.single(io.bridgewall.ruleset.InterfaceKeys.pairKey(name, name), note);

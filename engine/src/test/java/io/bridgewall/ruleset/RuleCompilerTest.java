@@ -98,6 +98,33 @@ class RuleCompilerTest {
     }
 
     @Test
+    void acceptsConnectionsWhoseDestinationWasRewrittenLikeNft() {
+        // ct status dnat accept
+        Rule rule = new Rule(List.of(new Match.CtStatusIn(EnumSet.of(Match.CtStatus.DNAT))), List.of(new Statement.Accept()), "");
+
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Ct(Expr.CT_STATUS, 1),
+                new Expr.Bitwise(1, 1, ByteString.of((byte) 0x20, (byte) 0, (byte) 0, (byte) 0), ByteString.of(new byte[4])),
+                new Expr.Cmp(Expr.CMP_NEQ, 1, ByteString.of(new byte[4])),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "")).isEqualTo(rule);
+        assertThat(NftSyntax.ruleText(rule)).isEqualTo("ct status dnat accept");
+    }
+
+    @Test
+    void aStatusCheckOnAnotherBitOrRegisterIsNotOurs() {
+        List<Expr> snat = List.of(new Expr.Ct(Expr.CT_STATUS, 1),
+                new Expr.Bitwise(1, 1, ByteString.of((byte) 0x10, (byte) 0, (byte) 0, (byte) 0), ByteString.of(new byte[4])),
+                new Expr.Cmp(Expr.CMP_NEQ, 1, ByteString.of(new byte[4])), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        List<Expr> otherRegister = List.of(new Expr.Ct(Expr.CT_STATUS, 8),
+                new Expr.Bitwise(8, 8, ByteString.of((byte) 0x20, (byte) 0, (byte) 0, (byte) 0), ByteString.of(new byte[4])),
+                new Expr.Cmp(Expr.CMP_NEQ, 8, ByteString.of(new byte[4])), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+
+        assertThat(RuleDecompiler.decompile(snat, "").unparsed()).isEqualTo(snat);
+        assertThat(RuleDecompiler.decompile(otherRegister, "").unparsed()).isEqualTo(otherRegister);
+    }
+
+    @Test
     void acceptsEstablishedAndRelatedLikeNft() {
         // ct state established,related accept
         Rule rule = new Rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.RELATED, Match.CtState.ESTABLISHED))),

@@ -56,6 +56,11 @@ public final class NftnlChain extends NativeObject {
         return nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_TABLE);
     }
 
+    /** The chain's family (NFPROTO_*), as the kernel's message header gave it. */
+    public int family() {
+        return nftnl().nftnl_chain_get_u32(pointer(), NftnlAttr.CHAIN_FAMILY);
+    }
+
     public String name() {
         return nftnl().nftnl_chain_get_str(pointer(), NftnlAttr.CHAIN_NAME);
     }

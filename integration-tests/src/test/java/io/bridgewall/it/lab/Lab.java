@@ -32,14 +32,25 @@ public final class Lab implements AutoCloseable {
     private Map<String, LabContainer> containers = Map.of();
     private Prober prober;
     private Duration setupTime = Duration.ZERO;
+    private final boolean dockerFirewall;
 
-    private Lab() {
+    private Lab(boolean dockerFirewall) {
+        this.dockerFirewall = dockerFirewall;
     }
 
     /** Builds the whole lab; on any failure tears down whatever was already made. */
     public static Lab start() {
+        return start(false);
+    }
+
+    /** The lab with Docker's own firewall on (its DOCKER chains and DNAT for published ports), as on hosted CI runners. */
+    public static Lab startWithDockerFirewall() {
+        return start(true);
+    }
+
+    private static Lab start(boolean dockerFirewall) {
         long started = System.nanoTime();
-        Lab lab = new Lab();
+        Lab lab = new Lab(dockerFirewall);
         try {
             lab.build();
         } catch (RuntimeException | Error e) {
@@ -68,7 +79,7 @@ public final class Lab implements AutoCloseable {
         WhoService.start(host, docroot, LabAddresses.SSH_PORT);
         WhoService.start(host, docroot, LabAddresses.OTHER_PORT);
         // dockerd must stop before its namespace goes: own() closes in reverse order
-        docker = own(DockerDaemon.start(host));
+        docker = own(dockerFirewall ? DockerDaemon.startWithOwnFirewall(host) : DockerDaemon.start(host));
         BusyboxImage.importInto(docker);
         // httpd as a container's PID 1 ignores SIGTERM: without this, stopping dockerd waits 10 s per container
         owned.add(this::removeContainers);

@@ -29,6 +29,8 @@ public final class DockerDaemon implements AutoCloseable {
     private Process process;
     private List<String> wrapper = List.of();
     private boolean ownsNetns;
+    /** Docker's own iptables rules ("iptables": true, Docker's default and hosted CI runners'); off unless asked. */
+    private boolean ownFirewall;
 
     private DockerDaemon(Netns netns, Path dir, Process containerd) {
         this.netns = netns;
@@ -54,10 +56,23 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     /**
+     * A daemon with Docker's own firewall on, as on a stock install or a hosted CI runner: it
+     * writes its DOCKER chains and DNAT rules for published ports into the namespace's ruleset
+     * (iptables-nft), IPv4 only.
+     */
+    public static DockerDaemon startWithOwnFirewall(Netns netns) {
+        return start(netns, List.of(), true);
+    }
+
+    /**
      * Like {@link #start(Netns)}, with dockerd launched through {@code wrapper}: for the test
      * that puts it in a private mount namespace standing for a machine with its own Docker setup.
      */
     static DockerDaemon start(Netns netns, List<String> wrapper) {
+        return start(netns, wrapper, false);
+    }
+
+    private static DockerDaemon start(Netns netns, List<String> wrapper, boolean ownFirewall) {
         Path dir;
         try {
             dir = Files.createTempDirectory("bw-dockerd-");
@@ -81,6 +96,7 @@ public final class DockerDaemon implements AutoCloseable {
             daemon.await("containerd", containerd, "containerd.log",
                     () -> Files.exists(dir.resolve("containerd.sock")));
             daemon.wrapper = wrapper;
+            daemon.ownFirewall = ownFirewall;
             daemon.startDockerd();
         } catch (RuntimeException | Error e) {
             daemon.close();
@@ -95,7 +111,7 @@ public final class DockerDaemon implements AutoCloseable {
         dockerd.addAll(List.of("nsenter", "--net=" + netns.path(), "dockerd",
                 "--config-file", dir.resolve("daemon.json").toString(),
                 "--containerd", dir.resolve("containerd.sock").toString(),
-                "--iptables=false", "--ip6tables=false",
+                "--iptables=" + ownFirewall, "--ip6tables=false",
                 "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString(),
                 "--pidfile", dir.resolve("dockerd.pid").toString(),
