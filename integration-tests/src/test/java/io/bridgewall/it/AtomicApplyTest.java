@@ -219,7 +219,7 @@ class AtomicApplyTest {
         }
         Shell.Result result;
         int generations;
-        try (NftMonitor monitor = NftMonitor.start(netns)) {
+        try (NftMonitor monitor = NftMonitor.startCountingGenerations(netns)) {
             result = Bridgewall.run(List.of(), args);
             generations = monitor.generationsSinceStart();
         }

@@ -40,7 +40,10 @@ class PlanMatchesApplyTest {
         Root.require();
         try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
             List<String> policy = concat(POLICY, containment);
-            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan", "--no-docker"), policy));
+            // Planned inside a namespace of the test's own, like apply: the machine's own ruleset (Docker's
+            // chains on a CI runner would mean coexistence mode) and interfaces play no part.
+            Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", viaNft.name()),
+                    concat(List.of("plan", "--no-docker"), policy));
             assertThat(plan.exitCode()).as(plan.stderr()).isZero();
 
             Shell.Result check = Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(),
