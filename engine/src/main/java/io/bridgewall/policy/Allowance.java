@@ -109,10 +109,20 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
                 destination = rest.substring(0, rest.indexOf(':'));
                 ports = Optional.of(PortRange.parse(rest.substring(rest.indexOf(':') + 1)));
             }
-            return new Allowance(Cidr.parse(destination), ports, protocols, networks, origin);
+            return new Allowance(destination(destination), ports, protocols, networks, origin);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException("'" + text.strip() + "': " + e.getMessage()
-                    + " (form: [NETWORK=]DEST[:PORT[-PORT]][/tcp|/udp], IPv6 with a port as [2001:db8::5]:5432)", e);
+            throw new InvalidInputException("'" + text.strip() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static Cidr destination(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (InvalidInputException e) {
+            // Most likely an IPv6 address with a port, or a port in the wrong place.
+            boolean shape = !e.getMessage().contains("host bits");
+            throw shape ? new InvalidInputException(e.getMessage() + "; write an exception like 10.0.0.5:5432/tcp, "
+                    + "10.0.0.0/24 or [2001:db8::5]:5432 (IPv6 with a port in brackets)", e) : e;
         }
     }
 
