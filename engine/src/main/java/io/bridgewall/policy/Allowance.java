@@ -67,8 +67,8 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
 
     /**
      * Parses {@code [NETWORK[,NETWORK...]=]DEST[:PORT[-PORT]][/tcp|/udp]}: DEST an IPv4
-     * address or network, or an IPv6 one, in brackets when a port follows
-     * ({@code [2001:db8::5]:5432/tcp}). A port without protocol means tcp and udp; no port
+     * address or network, or an IPv6 one, in brackets when a port or protocol follows
+     * ({@code [2001:db8::5]:5432/tcp}, {@code [2001:db8::/64]/udp}). A port without protocol means tcp and udp; no port
      * means every port (and, without protocol, every protocol). Errors are one line that
      * quotes {@code text} and does not name the option or field it came from.
      */
@@ -104,6 +104,10 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
                 } else if (!after.isEmpty()) {
                     throw new InvalidInputException("after ']' comes ':PORT' or nothing, not '" + after + "'");
                 }
+            } else if (rest.indexOf(':') != rest.lastIndexOf(':') && !protocols.isEmpty()) {
+                // 2001:db8::5:5432/tcp is a valid address, and most likely a port meant: brackets say which.
+                throw new InvalidInputException("an IPv6 destination with a port or protocol goes in brackets, e.g. "
+                        + "[2001:db8::5]:5432/tcp or [2001:db8::/64]/udp");
             } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
                 // One colon: IPv4 and a port. Two or more: an IPv6 address without port (a port needs brackets).
                 destination = rest.substring(0, rest.indexOf(':'));
@@ -163,7 +167,7 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
             out.append(String.join(",", networks)).append('=');
         }
         String address = destinationText();
-        boolean bracket = destination.family() == IpFamily.IPV6 && ports.isPresent();
+        boolean bracket = destination.family() == IpFamily.IPV6 && (ports.isPresent() || !protocols.isEmpty());
         out.append(bracket ? "[" + address + "]" : address);
         ports.ifPresent(range -> out.append(':').append(range));
         if (protocols.size() == 1) {

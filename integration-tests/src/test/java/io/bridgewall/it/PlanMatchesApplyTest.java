@@ -85,7 +85,7 @@ class PlanMatchesApplyTest {
         Root.require();
         List<String> policy = concat(POLICY.subList(0, 6), List.of(
                 "--allow", "10.0.0.5:5432/tcp", "--allow", "10.1.0.0/16:5000-5010/udp", "--allow", "10.16.0.0/12/tcp",
-                "--allow", "192.168.0.0/23", "--allow", "[2001:db8::5]:53", "--allow", "fd00:1234::/36/udp",
+                "--allow", "192.168.0.0/23", "--allow", "[2001:db8::5]:53", "--allow", "[fd00:1234::/36]/udp",
                 "--allow", "docker0,br-0123456789ab=172.31.0.7:80", "--allow", "2001:db8:1::/48",
                 "--allow-port", "443", "--allow-port", "22/tcp@10.1.0.0/16,fd00::/8,192.168.7.128/25"));
         try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
