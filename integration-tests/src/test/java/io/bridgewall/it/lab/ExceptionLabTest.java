@@ -15,6 +15,8 @@ import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
+import io.bridgewall.it.support.WatchProcess;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,6 +241,31 @@ class ExceptionLabTest {
         assertThat(applied.stderr()).contains("warning: network 'ghostnet' of an exception is not a Docker network or bridge "
                 + "known to Docker; that part allows nothing until the network exists");
         assertThat(reaches("user-a", LAN_10, WHO_PORT)).as("user-a -> an exception for a network that does not exist").isFalse();
+    }
+
+    @Test
+    @Order(10)
+    void underWatchAnExceptionForANetworkTakesEffectWhenTheNetworkAppears() throws Exception {
+        Path runDir = Files.createTempDirectory("bw-watch-allow-");
+        try (WatchProcess watch = WatchProcess.start(lab.host(), lab.docker().host(), runDir,
+                "--allow", "latenet=" + LAN_10 + ":" + WHO_PORT + "/tcp")) {
+            assertThat(watch.stderr()).anyMatch(line -> line.contains("warning: network 'latenet' of an exception"));
+            assertThat(reaches("user-a", LAN_10, WHO_PORT)).as("user-a: the exception is latenet's only").isFalse();
+
+            int from = watch.stderrLineCount();
+            String id = lab.docker().docker("network", "create", "--subnet", "172.30.8.0/24", "latenet").orThrow().stdout().strip();
+            String bridge = "br-" + id.substring(0, 12);
+            assertThat(watch.line("network create " + bridge, from, Duration.ofSeconds(10)))
+                    .as("watch applied latenet: " + watch.stderr()).isPresent();
+            lab.startOnNetwork("late-a", "latenet");
+
+            assertThat(reaches("late-a", LAN_10, WHO_PORT)).as("late-a (latenet) -> its exception").isTrue();
+            assertThat(reaches("late-a", LAN_10, OTHER_PORT)).as("late-a -> the same address, another port").isFalse();
+            assertThat(reaches("late-a", LAN, WHO_PORT)).as("late-a -> another LAN address").isFalse();
+            assertThat(NftRuleset.text(lab.host())).contains("iifname \"" + bridge + "\" ip daddr " + LAN_10 + " tcp dport 80 ");
+        } finally {
+            Shell.run("rm", "-rf", runDir.toString());
+        }
     }
 
     private static long counterPackets(JsonNode rule) {
