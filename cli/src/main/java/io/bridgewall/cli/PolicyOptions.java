@@ -178,7 +178,7 @@ final class PolicyOptions {
         err.flush();
     }
 
-    private HostInput hostInput() {
+    HostInput hostInput() {
         HostInput input;
         if (noInput) {
             if (!allowPorts.isEmpty()) {
