@@ -116,11 +116,12 @@ class ConfirmRollbackTest {
     }
 
     @Test
-    void theRollbackStillHappensWhenApplyIsKilledRightAfterItsCommit() throws Exception {
+    void theRollbackStillHappensWhenApplyAndItsProcessGroupAreKilledRightAfterItsCommit() throws Exception {
         apply("--allow-port", "2222/tcp").orThrow();
         String before = NftRuleset.text(netns);
 
-        List<String> command = new ArrayList<>(List.of("java", "-jar", Bridgewall.jar().toString(), "apply", "--no-docker",
+        // A process group of its own, like a login shell's job: killing the group takes everything apply started with it.
+        List<String> command = new ArrayList<>(List.of("setsid", "java", "-jar", Bridgewall.jar().toString(), "apply", "--no-docker",
                 "--netns", netns.name(), "--confirm", "3"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("apply.out").toFile());
@@ -131,7 +132,7 @@ class ConfirmRollbackTest {
             // The commit is visible in the kernel; apply now sits in its pause, before it has said anything.
             await(() -> !NftRuleset.text(netns).equals(before), Duration.ofSeconds(60), "apply's commit");
             assertThat(apply.isAlive()).as("apply is paused after its commit").isTrue();
-            apply.destroyForcibly();
+            Shell.run("kill", "-KILL", "--", "-" + apply.pid()).orThrow();
             assertThat(apply.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(apply.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         } finally {
@@ -234,7 +235,7 @@ class ConfirmRollbackTest {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s; ruleset now:\n"
+                throw new AssertionError("not seen within " + timeout.toSeconds() + " s: " + what + "; ruleset now:\n"
                         + NftRuleset.text(netns) + "\nrollback log: " + read(runDir.resolve("confirm-netns-" + netns.name() + ".log")));
             }
             Shell.sleep(100);
