@@ -19,7 +19,10 @@ final class BridgewallCommand implements Runnable {
 
     @Override
     public void run() {
-        String names = String.join(", ", spec.subcommands().keySet());
+        // The hidden ones (the rollback agent's) are not for typing.
+        String names = String.join(", ", spec.subcommands().entrySet().stream()
+                .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey).toList());
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of " + names);
     }
 }

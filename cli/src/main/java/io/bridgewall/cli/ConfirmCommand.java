@@ -27,11 +27,11 @@ final class ConfirmCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RollbackFiles files = RollbackFiles.of(target.netns());
         String where = target.netns().map(n -> "network namespace " + n).orElse("this host");
-        try (AutoCloseable lock = files.lock()) {
+        try (RollbackFiles.Lock lock = files.lock()) {
             Optional<PendingRollback> pending = files.read();
             if (pending.isEmpty()) {
                 throw new CommandFailedException("no rollback is pending for " + where + "; nothing to confirm"

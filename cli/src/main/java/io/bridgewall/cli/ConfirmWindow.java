@@ -27,17 +27,19 @@ final class ConfirmWindow implements AutoCloseable {
     /** Test hook: apply waits this many seconds right after the commit, so a test can kill it there. */
     static final String PAUSE_AFTER_COMMIT_ENV = "BRIDGEWALL_TEST_PAUSE_AFTER_COMMIT";
     static final int MAX_SECONDS = 86_400;
+    /** A rollback this long past its deadline and still pending has lost its agent. */
+    private static final Duration STALE_AFTER = Duration.ofMinutes(2);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final RollbackFiles files;
-    private final AutoCloseable lock;
+    private final RollbackFiles.Lock lock;
     private final PendingRollback pending;
     /** The rollback this one replaces: its agent stops once the commit happened, and it comes back if none does. */
     private final Optional<PendingRollback> earlier;
     private final long seconds;
     private boolean committed;
 
-    private ConfirmWindow(RollbackFiles files, AutoCloseable lock, PendingRollback pending,
+    private ConfirmWindow(RollbackFiles files, RollbackFiles.Lock lock, PendingRollback pending,
                           Optional<PendingRollback> earlier, long seconds) {
         this.files = files;
         this.lock = lock;
@@ -56,9 +58,17 @@ final class ConfirmWindow implements AutoCloseable {
     /** Takes the state to come back to and starts the rollback's agent; nothing is committed yet. */
     static ConfirmWindow open(Firewall firewall, RuleSet planned, int seconds, Optional<String> netns, PrintWriter err) {
         RollbackFiles files = RollbackFiles.of(netns);
-        AutoCloseable lock = files.lock();
+        RollbackFiles.Lock lock = files.lock();
         try {
             Optional<PendingRollback> earlier = files.read();
+            if (earlier.isPresent() && Instant.now().isAfter(earlier.get().deadline().plus(STALE_AFTER))) {
+                // Its agent is gone (killed, out of memory): it will never run; what is in force now is the start.
+                err.println("bridgewall: warning: a rollback due " + CLOCK.format(earlier.get().deadline()) + " never ran "
+                        + "(its " + earlier.get().agent() + " is gone); it is dropped");
+                err.flush();
+                RollbackAgent.stop(earlier.get());
+                earlier = Optional.empty();
+            }
             TableSnapshot previous;
             if (earlier.isPresent()) {
                 previous = earlier.get().previous();
@@ -86,7 +96,7 @@ final class ConfirmWindow implements AutoCloseable {
             files.write(pending);
             return new ConfirmWindow(files, lock, pending, earlier, seconds);
         } catch (RuntimeException e) {
-            closeQuietly(lock, e);
+            lock.close();
             throw e;
         }
     }
@@ -130,7 +140,7 @@ final class ConfirmWindow implements AutoCloseable {
                 RollbackAgent.stop(pending);
             }
         } finally {
-            closeQuietly(lock, null);
+            lock.close();
         }
     }
 
@@ -141,16 +151,6 @@ final class ConfirmWindow implements AutoCloseable {
                 Thread.sleep(Duration.ofSeconds(Integer.parseInt(pause)).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable lock, RuntimeException failure) {
-        try {
-            lock.close();
-        } catch (Exception e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
             }
         }
     }

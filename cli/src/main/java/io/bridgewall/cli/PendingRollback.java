@@ -101,13 +101,9 @@ record PendingRollback(String id, Optional<String> netns, Instant deadline, Stri
                 throw in.damaged(e.getMessage());
             }
         }
-        TableSnapshot snapshot;
-        try {
-            snapshot = new TableSnapshot(table.split(" ")[1], Family.INET,
-                    previous[1].equals("-") ? Optional.empty() : Optional.of(previous[1]), previous[0], messages);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+        // The snapshot checks its messages: only our table, only adds after the delete.
+        TableSnapshot snapshot = new TableSnapshot(table.split(" ")[1], Family.INET,
+                previous[1].equals("-") ? Optional.empty() : Optional.of(previous[1]), previous[0], messages);
         if (snapshot.present() == previous[0].equals(TableSnapshot.ABSENT)) {
             throw new IllegalArgumentException("the previous state is both absent and present");
         }

@@ -47,38 +47,49 @@ final class RollbackCommand implements Callable<Integer> {
         if (waiting.isEmpty()) {
             return say(out, "rollback " + id + ": nothing to do (confirmed or replaced)");
         }
-        // Libraries and socket ready before the deadline: at the deadline only the read and the restore are left.
-        try (Firewall firewall = Firewall.open(target.netns())) {
-            firewall.generation();
+        Firewall firewall = null;
+        RuntimeException cannotOpen = null;
+        try {
+            // Libraries and socket ready before the deadline: at the deadline only the read and the restore are left.
+            try {
+                firewall = Firewall.open(target.netns());
+                firewall.generation();
+            } catch (RuntimeException e) {
+                cannotOpen = e;
+            }
             long remaining = Duration.between(Instant.now(), waiting.get().deadline()).toMillis();
             if (remaining > 0) {
                 Thread.sleep(remaining);
             }
-            try (AutoCloseable lock = files.lock()) {
+            try (RollbackFiles.Lock lock = files.lock()) {
                 Optional<PendingRollback> due = mine(files);
                 if (due.isEmpty()) {
                     return say(out, "rollback " + id + ": nothing to do (confirmed or replaced)");
                 }
                 PendingRollback pending = due.get();
                 String outcome;
-                int status = 0;
+                int status = ErrorReporter.RUNTIME_FAILURE;
                 try {
-                    outcome = outcome(firewall.restore(pending.previous(), pending.committed()), pending.previous());
-                    status = outcome.startsWith("NOT") ? ErrorReporter.RUNTIME_FAILURE : 0;
+                    if (cannotOpen != null) {
+                        throw cannotOpen;
+                    }
+                    Restore restore = firewall.restore(pending.previous(), pending.committed());
+                    outcome = outcome(restore, pending.previous());
+                    status = restore instanceof Restore.ChangedSince ? ErrorReporter.RUNTIME_FAILURE : 0;
                 } catch (RuntimeException e) {
                     outcome = "rollback FAILED at " + TIME.format(Instant.now()) + ": " + ErrorReporter.describe(e)
                             + "; the unconfirmed ruleset may still be in place: check with 'bridgewall show'";
-                    status = ErrorReporter.RUNTIME_FAILURE;
                 }
+                // Whatever happened, it happened once: a later confirm reports it instead of confirming.
                 files.delete();
                 files.recordOutcome(outcome);
                 say(out, "bridgewall: " + outcome);
                 return status;
             }
-        } catch (RuntimeException | InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CommandFailedException("rollback " + id + ": " + ErrorReporter.describe(e), e);
+        } finally {
+            if (firewall != null) {
+                firewall.close();
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.bridgewall.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,8 +25,8 @@ import java.util.Set;
  */
 final class RollbackFiles {
     static final String DIRECTORY_ENV = "BRIDGEWALL_RUN_DIR";
-    /** Far above the state of 10,000 networks (a few MiB of hex). */
-    private static final long MAX_STATE_BYTES = 256L << 20;
+    /** Far above the state of 10,000 networks (a few MiB of hex), and readable within the launcher's heap. */
+    private static final long MAX_STATE_BYTES = 64L << 20;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path directory;
@@ -76,16 +75,25 @@ final class RollbackFiles {
         return directory.resolve(base + ".lock");
     }
 
+    /** The rollback lock, held; released on close (and by the kernel when the process dies). */
+    interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Apply, confirm and the rollback each hold it while they read or change the state. Blocks until free. */
-    AutoCloseable lock() {
+    Lock lock() {
         try {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             FileChannel channel = FileChannel.open(lockFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            FileLock lock = channel.lock();
+            channel.lock();
             return () -> {
-                lock.release();
-                channel.close();
+                try {
+                    channel.close(); // releases the lock
+                } catch (IOException e) {
+                    // nothing left to do: the kernel releases it with the process anyway
+                }
             };
         } catch (IOException e) {
             throw new CommandFailedException("cannot take the rollback lock " + lockFile() + ": " + ErrorReporter.describe(e)
@@ -111,8 +119,11 @@ final class RollbackFiles {
                 throw damaged(file, "it is not private to this user (mode " + PosixFilePermissions.toString(permissions)
                         + ", owner uid " + owner + ")");
             }
+            if (Files.size(file) > MAX_STATE_BYTES) {
+                throw damaged(file, "it is larger than " + (MAX_STATE_BYTES >> 20) + " MiB");
+            }
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                bytes = in.readNBytes((int) Math.min(MAX_STATE_BYTES + 1, Integer.MAX_VALUE - 8));
+                bytes = in.readNBytes((int) MAX_STATE_BYTES + 1);
             }
         } catch (NoSuchFileException e) {
             return Optional.empty();
