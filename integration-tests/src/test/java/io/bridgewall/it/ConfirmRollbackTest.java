@@ -191,6 +191,26 @@ class ConfirmRollbackTest {
         assertThat(NftRuleset.text(netns)).isEqualTo(before);
     }
 
+    @Test
+    void aTableWithThingsOfSomeoneElsesIsRefusedSinceARollbackCouldNotBringThemBack() {
+        apply("--allow-port", "2222/tcp").orThrow();
+        netns.exec("nft", "add", "chain", "inet", "bridgewall", "someone_elses").orThrow();
+        String before = NftRuleset.text(netns);
+
+        Shell.Result result;
+        int generations;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            result = apply("--confirm", "3");
+            generations = monitor.generationsSinceStart();
+        }
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+        assertThat(result.stderr().strip()).doesNotContain("\n").contains("did not make").contains("someone_elses")
+                .contains("nothing was applied");
+        assertThat(generations).as("transactions committed").isZero();
+        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+        assertThat(Files.exists(stateFile())).isFalse();
+    }
+
     private static String hex(String text) {
         return java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
