@@ -53,7 +53,8 @@ final class RollbackCommand implements Callable<Integer> {
             // Libraries and socket ready before the deadline: at the deadline only the read and the restore are left.
             try {
                 firewall = Firewall.open(target.netns());
-                firewall.generation();
+                // One read and digest now load and bind everything the check at the deadline uses.
+                TableSnapshot.digestOf(firewall.installed(waiting.get().previous().table(), waiting.get().previous().family()));
             } catch (RuntimeException e) {
                 cannotOpen = e;
             }
