@@ -36,6 +36,15 @@ final class ApplyCommand implements Callable<Integer> {
                     + "containers on the same bridge passes the forward chain and is dropped.")
     boolean enableBridgeNetfilter;
 
+    // Safe rollout (issue 11): commit-confirmed rollback and the SSH lockout guard.
+    @Option(names = "--confirm", paramLabel = "SECONDS",
+            description = "Bring the previous table back after SECONDS unless 'bridgewall confirm' runs in time "
+                    + "(survives the end of this process, the terminal and the SSH session).")
+    Integer confirmSeconds;
+
+    @Option(names = "--force", description = "Apply even when the policy would lock out the SSH session this runs in.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -43,7 +52,11 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         // Everything the user typed is validated before the kernel is touched.
         Timing.mark("picocli: options parsed");
+        if (confirmSeconds != null) {
+            ConfirmWindow.checkSeconds(confirmSeconds);
+        }
         Policy policy = policyOptions.policy(target.netns());
+        LockoutGuard.check(policy.hostInput(), force, policyOptions::warn);
         RuleSet planned = Planner.plan(policy);
         Timing.mark("policy and plan");
         PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +66,18 @@ final class ApplyCommand implements Callable<Integer> {
         }
         try (Firewall firewall = Firewall.open(target.netns())) {
             Timing.mark("native libraries, socket");
-            Firewall.ApplyReport report = firewall.apply(planned);
+            Firewall.ApplyReport report;
+            String howToConfirm = null;
+            if (confirmSeconds == null) {
+                ConfirmWindow.warnIfPending(target.netns(), spec.commandLine().getErr());
+                report = firewall.apply(planned);
+            } else {
+                try (ConfirmWindow window = ConfirmWindow.open(firewall, planned, confirmSeconds, target.netns(),
+                        spec.commandLine().getErr())) {
+                    report = firewall.apply(planned);
+                    howToConfirm = window.committed();
+                }
+            }
             Timing.mark("apply (one transaction)");
             Applier.Transaction transaction = report.transaction();
             String table = "table " + planned.family().nftName() + " " + planned.table();
@@ -73,6 +97,9 @@ final class ApplyCommand implements Callable<Integer> {
                 if (transaction.differences().size() > SHOWN_DIFFERENCES) {
                     out.println("  ... and " + (transaction.differences().size() - SHOWN_DIFFERENCES) + " more");
                 }
+            }
+            if (howToConfirm != null) {
+                out.println(howToConfirm);
             }
             if (!noVerify) {
                 Verification verification = firewall.verify(planned, report);

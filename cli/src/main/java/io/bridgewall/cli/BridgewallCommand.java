@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
                 + "but never reach private or link-local addresses, nor other networks' containers.",
         subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
+                ConfirmCommand.class, RollbackCommand.class,
                 CommandLine.HelpCommand.class})
 final class BridgewallCommand implements Runnable {
     @Spec
@@ -18,7 +19,10 @@ final class BridgewallCommand implements Runnable {
 
     @Override
     public void run() {
-        String names = String.join(", ", spec.subcommands().keySet());
+        // The hidden ones (the rollback agent's) are not for typing.
+        String names = String.join(", ", spec.subcommands().entrySet().stream()
+                .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey).toList());
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of " + names);
     }
 }

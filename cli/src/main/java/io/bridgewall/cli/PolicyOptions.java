@@ -138,7 +138,7 @@ final class PolicyOptions {
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
-        DockerFirewall docker = DockerFirewallOption.parse(dockerFirewall).resolve(netns, this::warn);
+        DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(docker), containment,
                 Isolation.parse(isolation)).withAllowances(allowances()).withDockerFirewall(docker);
         policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
@@ -212,8 +212,13 @@ final class PolicyOptions {
         err.flush();
     }
 
+    /** Whether Docker runs its own firewall in {@code netns}: as given, or read from its ruleset. */
+    DockerFirewall dockerFirewall(Optional<String> netns) {
+        return DockerFirewallOption.parse(dockerFirewall).resolve(netns, this::warn);
+    }
+
     /** Coexisting with Docker's own firewall, the host's input is left alone unless ports are given. */
-    private HostInput hostInput(DockerFirewall docker) {
+    HostInput hostInput(DockerFirewall docker) {
         HostInput input;
         if (noInput || docker.present() && allowPorts.isEmpty()) {
             if (!allowPorts.isEmpty()) {

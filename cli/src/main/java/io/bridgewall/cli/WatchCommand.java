@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -43,6 +44,9 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Option(names = "--force", description = "Apply even when the policy would lock out the SSH session this runs in.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -53,6 +57,8 @@ final class WatchCommand implements Callable<Integer> {
             throw new InvalidInputException("watch follows Docker's events; with --no-docker there is nothing to follow: "
                     + "use 'bridgewall apply --no-docker' instead");
         }
+        // Before the first apply, like apply's: watch started over SSH must not shut its admin out.
+        LockoutGuard.check(policyOptions.hostInput(policyOptions.dockerFirewall(target.netns())), force, policyOptions::warn);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<String> netns = target.netns();

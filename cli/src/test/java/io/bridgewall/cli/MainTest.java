@@ -64,8 +64,10 @@ class MainTest {
 
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.errorLine()).startsWith("bridgewall: missing command: one of ")
-                .contains("apply", "plan", "show", "remove", "demo", "help");
-        assertThat(Main.commandLine().getSubcommands().keySet()).allSatisfy(name -> assertThat(cli.errorLine()).contains(name));
+                .contains("apply", "plan", "show", "remove", "demo", "confirm", "help")
+                .doesNotContain("rollback"); // the rollback agent's hidden command
+        assertThat(Main.commandLine().getSubcommands().entrySet()).allSatisfy(command -> assertThat(cli.errorLine()
+                .contains(command.getKey())).isNotEqualTo(command.getValue().getCommandSpec().usageMessage().hidden()));
     }
 
     @Test

@@ -88,6 +88,19 @@ public final class Firewall implements AutoCloseable {
         return true;
     }
 
+    /** Our table as the kernel holds it now, kept so a rollback can bring it back ({@link TableSnapshot}). */
+    public TableSnapshot snapshot(String table, Family family) {
+        return TableSnapshot.of(KernelReader.read(socket, table, family), table, family);
+    }
+
+    /**
+     * Brings {@code previous} back in one transaction, only while the table holds what
+     * {@code expectedDigest} says (what the apply to be undone committed); see {@link Restore}.
+     */
+    public Restore restore(TableSnapshot previous, String expectedDigest) {
+        return Restore.run(socket, previous, expectedDigest);
+    }
+
     public int generation() {
         return NftRequests.generation(socket);
     }
