@@ -68,7 +68,7 @@ public final class NftRuleset {
                 .findFirst();
     }
 
-    /** Elements of a set as nft prints them: "docker0", "10.0.0.0/8", "1.2.3.4-1.2.3.9", "22". */
+    /** Elements of a set as nft prints them: "docker0", "10.0.0.0/8", "1.2.3.4-1.2.3.9", "22", "tcp . 8081". */
     public List<String> elements(String table, String set) {
         JsonNode node = set(table, set).orElseThrow(() -> new AssertionError("no set " + set + " in " + table));
         List<String> out = new ArrayList<>();
@@ -88,6 +88,11 @@ public final class NftRuleset {
         }
         if (element.has("elem")) {
             return elementText(element.get("elem").path("val"));
+        }
+        if (element.has("concat")) {
+            List<String> parts = new ArrayList<>();
+            element.get("concat").forEach(part -> parts.add(elementText(part)));
+            return String.join(" . ", parts);
         }
         return element.asText();
     }
