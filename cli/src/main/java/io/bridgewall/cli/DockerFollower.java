@@ -23,13 +23,12 @@ final class DockerFollower implements Runnable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /**
-     * Networks shape the policy; a container's start, die, stop, kill and destroy (and a network
+     * Networks shape the policy; a container's start, die, stop and destroy (and a network
      * disconnect, which comes when a stopped container's endpoints are released) change its
      * published ports.
      */
     static final List<String> TYPES = List.of("network", "container");
-    static final List<String> ACTIONS = List.of("create", "destroy", "connect", "disconnect", "start", "die", "stop",
-            "kill");
+    static final List<String> ACTIONS = List.of("create", "destroy", "connect", "disconnect", "start", "die", "stop");
 
     private final DockerEndpoint endpoint;
     private final Duration timeout;

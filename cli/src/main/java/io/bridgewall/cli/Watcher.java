@@ -280,7 +280,7 @@ final class Watcher {
     }
 
     /**
-     * A container started, stopped or went away (or a network let one go): its published ports
+     * A container started, died, stopped or went away (or a network let one go): its published ports
      * open or close. Only when published ports are followed (not with --no-published-ports or
      * --no-input).
      */
@@ -294,7 +294,13 @@ final class Watcher {
         return event.isNetwork() && event.action().equals("disconnect");
     }
 
-    private static final java.util.Set<String> CONTAINER_ACTIONS = java.util.Set.of("start", "die", "stop", "kill", "destroy");
+    /**
+     * Not "kill": it says a signal was sent, and one the container survives changes nothing;
+     * "die" follows every real end. Reacting to kill would spend the quiet spell's immediate
+     * transaction on a list that still shows the container, and make the die that follows wait
+     * for a burst's gathering.
+     */
+    private static final java.util.Set<String> CONTAINER_ACTIONS = java.util.Set.of("start", "die", "stop", "destroy");
 
     /** Lists the running containers once for a burst of container events; the line for the log when ports changed. */
     private Optional<String> listContainers(List<DockerEvent> events) {
