@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -300,7 +302,7 @@ final class Watcher {
      * transaction on a list that still shows the container, and make the die that follows wait
      * for a burst's gathering.
      */
-    private static final java.util.Set<String> CONTAINER_ACTIONS = java.util.Set.of("start", "die", "stop", "destroy");
+    private static final Set<String> CONTAINER_ACTIONS = Set.of("start", "die", "stop", "destroy");
 
     /** Lists the running containers once for a burst of container events; the line for the log when ports changed. */
     private Optional<String> listContainers(List<DockerEvent> events) {
@@ -327,7 +329,7 @@ final class Watcher {
         if (!options.followsPublishedPorts()) {
             return Optional.empty();
         }
-        java.util.Set<PublishedPort> before = new java.util.TreeSet<>();
+        Set<PublishedPort> before = new TreeSet<>();
         containers.values().forEach(c -> before.addAll(c.publishedPorts()));
         for (DockerContainer container : running) {
             if (!containers.containsKey(container.id())) {
@@ -336,7 +338,7 @@ final class Watcher {
         }
         containers.clear();
         running.forEach(container -> containers.put(container.id(), container));
-        java.util.Set<PublishedPort> after = new java.util.TreeSet<>();
+        Set<PublishedPort> after = new TreeSet<>();
         running.forEach(c -> after.addAll(c.publishedPorts()));
         List<String> opened = after.stream().filter(p -> !before.contains(p)).map(Watcher::describePort).toList();
         List<String> closed = before.stream().filter(p -> !after.contains(p)).map(Watcher::describePort).toList();

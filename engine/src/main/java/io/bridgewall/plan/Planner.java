@@ -25,7 +25,10 @@ import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
@@ -140,9 +143,9 @@ public final class Planner {
      * Containers sharing a key (a hostile answer, or a port Docker lists twice) share its element.
      */
     private static List<NamedSet> publishedPortSets(PublishedPorts published) {
-        java.util.Map<String, java.util.TreeMap<ByteString, String>> elements = new java.util.LinkedHashMap<>();
+        Map<String, TreeMap<ByteString, String>> elements = new LinkedHashMap<>();
         for (String name : List.of(PUBLISHED_V4, PUBLISHED_V6, PUBLISHED_ADDR_V4, PUBLISHED_ADDR_V6)) {
-            elements.put(name, new java.util.TreeMap<>());
+            elements.put(name, new TreeMap<>());
         }
         for (PublishedPort port : published.toOpen()) {
             boolean v4 = port.family() == IpFamily.IPV4;
@@ -158,7 +161,7 @@ public final class Planner {
                 servicesSet(PUBLISHED_ADDR_V6, SetType.IPV6_PROTO_SERVICE, elements.get(PUBLISHED_ADDR_V6)));
     }
 
-    private static NamedSet servicesSet(String name, SetType type, java.util.Map<ByteString, String> notes) {
+    private static NamedSet servicesSet(String name, SetType type, Map<ByteString, String> notes) {
         return new NamedSet(name, type, false, notes.entrySet().stream()
                 .map(e -> SetElement.single(e.getKey(), e.getValue())).toList());
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * userland proxy serves published ports on the host's own addresses) and real packets from the
  * LAN namespace: {@code docker run -p} opens the port on every host address, a port published on
  * one host address opens only there, an unpublished host port stays closed, a loopback-only port
- * opens nothing, --no-published-ports opens none; under watch a port opens when its container
+ * opens nothing, a port published on 0.0.0.0 opens for IPv4 only, --no-published-ports opens none; under watch a port opens when its container
  * starts and closes when it stops.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,6 +44,10 @@ class PublishedPortsLabTest {
     private static final int ON_HOST_LAN = 8082;
     private static final int LOOPBACK = 8083;
     private static final int WATCHED = 8084;
+    private static final int IPV4_ONLY = 8085;
+    /** IPv6 on the LAN link: the host's address and the LAN host's. */
+    private static final String HOST_LAN_V6 = "fd50::1";
+    private static final String LAN_V6 = "fd50::2";
     private static final Duration APPLIED = Duration.ofSeconds(10);
 
     private Lab lab;
@@ -57,13 +61,19 @@ class PublishedPortsLabTest {
         Root.require();
         lab = Lab.start();
         lab.host().exec("ip", "addr", "add", HOST_LAN_2 + "/24", "dev", "lan0").orThrow();
+        lab.host().exec("ip", "-6", "addr", "add", HOST_LAN_V6 + "/64", "dev", "lan0", "nodad").orThrow();
+        lab.lan().exec("ip", "-6", "addr", "add", LAN_V6 + "/64", "dev", "lan0", "nodad").orThrow();
         docroot = WhoService.writeDocroot(Files.createTempDirectory("bw-published-who-"));
         // A host service on the second address, on the port the container publishes on HOST_LAN only:
         // an accept by port alone would open it.
         lab.host().exec("busybox", "httpd", "-p", HOST_LAN_2 + ":" + ON_HOST_LAN, "-h", docroot.toString()).orThrow();
+        // Likewise on the IPv6 address, on the port a container publishes on 0.0.0.0 only.
+        lab.host().exec("busybox", "httpd", "-p", "[" + HOST_LAN_V6 + "]:" + IPV4_ONLY, "-h", docroot.toString()).orThrow();
         webId = lab.docker().docker("run", "-d", "--name", "web", "-p", EVERYWHERE + ":80",
                 "-p", HOST_LAN + ":" + ON_HOST_LAN + ":80", "-p", "127.0.0.1:" + LOOPBACK + ":80",
                 BusyboxImage.NAME, "/bin/httpd", "-f", "-p", "80", "-h", WhoService.IMAGE_DOCROOT).orThrow().stdout().strip();
+        lab.docker().docker("run", "-d", "--name", "web4", "-p", "0.0.0.0:" + IPV4_ONLY + ":80",
+                BusyboxImage.NAME, "/bin/httpd", "-f", "-p", "80", "-h", WhoService.IMAGE_DOCROOT).orThrow();
         runDir = Files.createTempDirectory("bw-published-run-");
     }
 
@@ -101,6 +111,8 @@ class PublishedPortsLabTest {
         assertThat(fromLan(HOST_LAN, ON_HOST_LAN)).as("published on " + HOST_LAN).isTrue();
         assertThat(fromLan(HOST_LAN_2, ON_HOST_LAN)).as("the host's own service on " + HOST_LAN_2).isTrue();
         assertThat(fromLan(HOST_LAN, OTHER_PORT)).as("an unpublished host service").isTrue();
+        assertThat(fromLan(HOST_LAN_V6, EVERYWHERE)).as("published on every address, IPv6").isTrue();
+        assertThat(fromLan(HOST_LAN_V6, IPV4_ONLY)).as("the host's own service on [" + HOST_LAN_V6 + "]").isTrue();
     }
 
     @Test
@@ -114,9 +126,12 @@ class PublishedPortsLabTest {
         assertThat(fromLan(HOST_LAN, ON_HOST_LAN)).as("-p " + HOST_LAN + ":8082:80 on that address").isTrue();
         assertThat(fromLan(HOST_LAN_2, ON_HOST_LAN)).as("port 8082 on another host address").isFalse();
         assertThat(fromLan(HOST_LAN, OTHER_PORT)).as("an unpublished host port").isFalse();
+        assertThat(fromLan(HOST_LAN_V6, EVERYWHERE)).as("-p 8081:80 on the host's IPv6 address").isTrue();
+        assertThat(fromLan(HOST_LAN, IPV4_ONLY)).as("-p 0.0.0.0:8085:80 over IPv4").isTrue();
+        assertThat(fromLan(HOST_LAN_V6, IPV4_ONLY)).as("port 8085 over IPv6, published for IPv4 only").isFalse();
 
         NftRuleset kernel = NftRuleset.of(lab.host());
-        assertThat(kernel.elements(TABLE, "published_v4")).containsExactly("tcp . " + EVERYWHERE);
+        assertThat(kernel.elements(TABLE, "published_v4")).containsExactlyInAnyOrder("tcp . " + EVERYWHERE, "tcp . " + IPV4_ONLY);
         assertThat(kernel.elements(TABLE, "published_v6")).containsExactly("tcp . " + EVERYWHERE);
         assertThat(kernel.elements(TABLE, "published_addr_v4")).containsExactly(HOST_LAN + " . tcp . " + ON_HOST_LAN);
         assertThat(kernel.elements(TABLE, "published_addr_v6")).isEmpty();
@@ -172,7 +187,8 @@ class PublishedPortsLabTest {
         lab.docker().docker("kill", "late").orThrow();
         assertThat(watch.line("closed " + WATCHED + "/tcp on every IPv4 address", from, APPLIED))
                 .as("port closed: " + watch.stderr()).isPresent();
-        assertThat(NftRuleset.of(lab.host()).elements(TABLE, "published_v4")).containsExactly("tcp . " + EVERYWHERE);
+        assertThat(NftRuleset.of(lab.host()).elements(TABLE, "published_v4"))
+                .containsExactlyInAnyOrder("tcp . " + EVERYWHERE, "tcp . " + IPV4_ONLY);
         // docker-proxy is gone with the container: a host service on the port shows the firewall closed it.
         lab.host().exec("busybox", "httpd", "-p", "0.0.0.0:" + WATCHED, "-h", docroot.toString()).orThrow();
         assertThat(lab.probe(lab.fromHost(), HOST_LAN, WATCHED).reached()).as("the host service answers the host").isTrue();
