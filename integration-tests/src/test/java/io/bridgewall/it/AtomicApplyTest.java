@@ -68,7 +68,8 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "blocked_v6")).containsExactlyInAnyOrder("fc00::/7", "fe80::/10");
         assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
-        assertThat(kernel.rules(TABLE, "input")).hasSize(7);
+        assertThat(kernel.rules(TABLE, "input")).hasSize(11);
+        assertThat(kernel.elements(TABLE, "published_v4")).as("no Docker, nothing published").isEmpty();
         assertThat(kernel.rules(TABLE, "forward")).hasSize(9);
         assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
         assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
