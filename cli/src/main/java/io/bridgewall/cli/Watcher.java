@@ -131,7 +131,8 @@ final class Watcher {
             WatchSignal first = nextSignal();
             List<WatchSignal> burst = new ArrayList<>();
             burst.add(first);
-            // Only events that change the policy make bursts; container events and the kernel's echo of our commits do not.
+            // Only events that may change the policy make bursts (networks, containers' published ports);
+            // the kernel's echo of our commits does not.
             boolean inBurst = asksForWork(first) && lastEventArrival != Long.MIN_VALUE
                     && first.receivedNanos() - lastEventArrival < BURST_MEMORY.toNanos();
             if (inBurst) {

@@ -229,7 +229,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(19);
+        assertThat(kernel.rules(TABLE)).hasSize(23);
     }
 
     @Test
