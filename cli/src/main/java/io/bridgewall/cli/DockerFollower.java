@@ -1,6 +1,8 @@
 package io.bridgewall.cli;
 
 import io.bridgewall.docker.DockerClient;
+import io.bridgewall.docker.DockerContainer;
+import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerEventStream;
@@ -20,21 +22,28 @@ final class DockerFollower implements Runnable {
     /** Docker restarts take a second or more; the first retry is cheap, and no retry is further apart than this. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Networks shape the policy; container start/die are followed for published ports (not used yet). */
+    /**
+     * Networks shape the policy; a container's start, die, stop and destroy (and a network
+     * disconnect, which comes when a stopped container's endpoints are released) change its
+     * published ports.
+     */
     static final List<String> TYPES = List.of("network", "container");
-    static final List<String> ACTIONS = List.of("create", "destroy", "connect", "disconnect", "start", "die");
+    static final List<String> ACTIONS = List.of("create", "destroy", "connect", "disconnect", "start", "die", "stop");
 
     private final DockerEndpoint endpoint;
     private final Duration timeout;
     private final Consumer<WatchSignal> sink;
+    private final boolean listContainers;
     private volatile boolean stopped;
     private volatile boolean reconnectRequested;
     private volatile DockerEventStream stream;
     private volatile Thread thread;
 
-    DockerFollower(DockerEndpoint endpoint, Duration timeout, Consumer<WatchSignal> sink) {
+    /** {@code listContainers}: each (re)connection lists the running containers too (published ports are followed). */
+    DockerFollower(DockerEndpoint endpoint, Duration timeout, boolean listContainers, Consumer<WatchSignal> sink) {
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.listContainers = listContainers;
         this.sink = sink;
     }
 
@@ -56,7 +65,9 @@ final class DockerFollower implements Runnable {
                 if (stopped) {
                     return;
                 }
-                sink.accept(new WatchSignal.Listed(client.bridgeNetworks(), System.nanoTime()));
+                List<DockerNetwork> networks = client.bridgeNetworks();
+                List<DockerContainer> containers = listContainers ? client.runningContainers() : List.of();
+                sink.accept(new WatchSignal.Listed(networks, containers, System.nanoTime()));
                 backoffMillis = FIRST_BACKOFF.toMillis();
                 for (Optional<DockerEvent> event = events.next(); event.isPresent(); event = events.next()) {
                     sink.accept(new WatchSignal.Event(event.get()));

@@ -7,6 +7,8 @@ import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Isolation;
+import io.bridgewall.policy.PublishedPort;
+import io.bridgewall.policy.PublishedPorts;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.view.PlanView;
@@ -75,6 +77,26 @@ final class PlanCommand implements Callable<Integer> {
                     + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")
                     + (talking.contains(bridge) ? " containers-talk" : " containers-isolated (" + isolatedBecause(policy, bridge) + ")")
                     + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
+        }
+        lines.addAll(publishedPortLines(policy));
+        return lines;
+    }
+
+    /** What Docker publishes and what of it the input chain accepts. */
+    static List<String> publishedPortLines(Policy policy) {
+        if (!policy.hostInput().managed()) {
+            return List.of();
+        }
+        PublishedPorts published = policy.publishedPorts();
+        if (!published.open()) {
+            return List.of("  published ports: not opened (--no-published-ports)");
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("  published ports: " + (published.ports().isEmpty() ? "none (no running container publishes a port)"
+                : published.ports().size() + ", accepted for their protocol on the host address they are published on"));
+        for (PublishedPort port : published.ports()) {
+            lines.add("  published " + port.describe() + " - " + port.container()
+                    + (port.loopbackOnly() ? " (loopback only: nothing to open, lo is accepted)" : ""));
         }
         return lines;
     }

@@ -1,5 +1,6 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.docker.DockerContainer;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerNetwork;
@@ -19,6 +20,8 @@ import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Port;
+import io.bridgewall.policy.PublishedPorts;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +89,46 @@ final class PolicyOptions {
                     + "ruleset. On: coexistence mode, containment on top of Docker's rules, connections Docker DNATs to "
                     + "published ports pass, and the host input is left alone unless --allow-port is given.")
     String dockerFirewall = "auto";
+    // --- Published ports (issue 10): Docker's published host ports open in the input chain. ---
+    @Option(names = "--no-published-ports",
+            description = "Do not open the host ports running containers publish (docker run -p); by default they "
+                    + "are accepted for their protocol on the host address they are published on.")
+    boolean noPublishedPorts;
+
+    /** Whether Docker's running containers are asked for their published ports: only when they would open something. */
+    boolean followsPublishedPorts() {
+        return !noPublishedPorts && !noInput && !noDocker;
+    }
+
+    /** Refuses --no-published-ports where there is nothing to turn off. */
+    private void checkPublishedPorts() {
+        if (noPublishedPorts && noInput) {
+            throw new InvalidInputException("--no-published-ports has no effect with --no-input; drop one of them");
+        }
+        if (noPublishedPorts && noDocker) {
+            throw new InvalidInputException("--no-published-ports has no effect with --no-docker (published ports come "
+                    + "from Docker); drop one of them");
+        }
+    }
+
+    /** The published ports of these running containers, as the policy takes them (off with --no-published-ports). */
+    PublishedPorts publishedPorts(List<DockerContainer> running) {
+        if (!followsPublishedPorts()) {
+            return noPublishedPorts ? PublishedPorts.off() : PublishedPorts.none();
+        }
+        return PublishedPorts.of(running.stream().flatMap(c -> c.publishedPorts().stream()).toList());
+    }
+
+    /** Docker's running containers when their published ports are followed (warnings said), else none. */
+    List<DockerContainer> runningContainers() {
+        if (!followsPublishedPorts()) {
+            return List.of();
+        }
+        List<DockerContainer> running = DockerDiscovery.runningContainers(endpoint(), dockerTimeout());
+        running.forEach(container -> container.warnings().forEach(this::warn));
+        return running;
+    }
+    // --- end of published ports ---
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -99,7 +142,7 @@ final class PolicyOptions {
         checkOptions();
         List<DockerNetwork> networks = noDocker ? List.of() : discover();
         networks.forEach(network -> network.warnings().forEach(this::warn));
-        return policy(networks, netns);
+        return policy(networks, netns).withPublishedPorts(publishedPorts(runningContainers()));
     }
 
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
@@ -116,6 +159,7 @@ final class PolicyOptions {
         containment();
         Isolation.parse(isolation);
         DockerFirewallOption.parse(dockerFirewall);
+        checkPublishedPorts();
     }
 
     /** --allow, each parsed; the errors name the option. */

@@ -1,5 +1,6 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.docker.DockerContainer;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
@@ -70,7 +71,8 @@ final class WatchCommand implements Callable<Integer> {
             Watcher watcher = new Watcher(table, policyOptions, netns, err);
             applyOnce(table, watcher, netns, out, err);
             Thread monitorThread = startMonitor(monitor, watcher);
-            DockerFollower follower = new DockerFollower(policyOptions.endpoint(), policyOptions.dockerTimeout(), watcher::offer);
+            DockerFollower follower = new DockerFollower(policyOptions.endpoint(), policyOptions.dockerTimeout(),
+                    policyOptions.followsPublishedPorts(), watcher::offer);
             watcher.follow(follower);
             Runnable stop = () -> {
                 follower.stop();
@@ -111,8 +113,10 @@ final class WatchCommand implements Callable<Integer> {
     /** The full policy once, as `apply` does it and says it; Docker not answering yet is not fatal here. */
     private void applyOnce(LiveTable table, Watcher watcher, Optional<String> netns, PrintWriter out, PrintWriter err) {
         List<DockerNetwork> networks;
+        List<DockerContainer> running;
         try {
             networks = DockerDiscovery.discover(policyOptions.endpoint(), policyOptions.dockerTimeout());
+            running = policyOptions.runningContainers();
         } catch (DockerException e) {
             // A service may start before dockerd: keep what is installed and wait for Docker.
             err.println("bridgewall: " + e.getMessage() + "; the policy in place stays; waiting for Docker");
@@ -121,10 +125,11 @@ final class WatchCommand implements Callable<Integer> {
             return;
         }
         networks.forEach(network -> network.warnings().forEach(policyOptions::warn));
-        Policy policy = policyOptions.policy(networks, netns);
+        Policy policy = policyOptions.policy(networks, netns).withPublishedPorts(policyOptions.publishedPorts(running));
         RuleSet planned = Planner.plan(policy);
         LiveTable.Update update = table.apply(planned);
         watcher.knownNetworks(networks);
+        watcher.knownContainers(running);
         String tableName = "table " + planned.family().nftName() + " " + planned.table();
         String shape = planned.chains().size() + " chains, " + planned.ruleCount() + " rules, "
                 + planned.sets().stream().mapToInt(s -> s.elements().size()).sum() + " set elements";

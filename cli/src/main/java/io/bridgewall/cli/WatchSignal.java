@@ -1,5 +1,6 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.docker.DockerContainer;
 import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.kernel.RulesetMonitor;
@@ -9,10 +10,14 @@ import java.util.List;
 sealed interface WatchSignal {
     long receivedNanos();
 
-    /** Connected (again) to Docker, subscribed to its events, then listed every bridge network. */
-    record Listed(List<DockerNetwork> networks, long receivedNanos) implements WatchSignal {
+    /**
+     * Connected (again) to Docker, subscribed to its events, then listed every bridge network
+     * and, when published ports are followed, the running containers (else none).
+     */
+    record Listed(List<DockerNetwork> networks, List<DockerContainer> containers, long receivedNanos) implements WatchSignal {
         public Listed {
             networks = List.copyOf(networks);
+            containers = List.copyOf(containers);
         }
     }
 

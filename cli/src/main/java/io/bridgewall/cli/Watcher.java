@@ -1,6 +1,7 @@
 package io.bridgewall.cli;
 
 import io.bridgewall.docker.DockerClient;
+import io.bridgewall.docker.DockerContainer;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerException;
@@ -13,6 +14,7 @@ import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.PublishedPort;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,7 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +75,8 @@ final class Watcher {
     /** Each network's bridge as the policy sees it, made once per network rather than once per event. */
     private final TreeMap<String, Bridge> bridges = new TreeMap<>();
     private final Map<String, String> keyById = new HashMap<>();
+    /** The running containers as last listed (published ports followed), by id. */
+    private final Map<String, DockerContainer> containers = new LinkedHashMap<>();
     private DockerFollower follower;
     private DockerClient inspector;
     private boolean dockerReachable = true;
@@ -99,6 +105,11 @@ final class Watcher {
         discovered.forEach(this::put);
     }
 
+    /** The running containers as the startup apply saw them. */
+    void knownContainers(List<DockerContainer> running) {
+        running.forEach(container -> containers.put(container.id(), container));
+    }
+
     /** Docker was unreachable at startup: the first successful connection is news. */
     void dockerUnreachable() {
         dockerReachable = false;
@@ -120,8 +131,9 @@ final class Watcher {
             WatchSignal first = nextSignal();
             List<WatchSignal> burst = new ArrayList<>();
             burst.add(first);
-            // Only events that change the policy make bursts; container events and the kernel's echo of our commits do not.
-            boolean inBurst = changesPolicy(first) && lastEventArrival != Long.MIN_VALUE
+            // Only events that may change the policy make bursts (networks, containers' published ports);
+            // the kernel's echo of our commits does not.
+            boolean inBurst = asksForWork(first) && lastEventArrival != Long.MIN_VALUE
                     && first.receivedNanos() - lastEventArrival < BURST_MEMORY.toNanos();
             if (inBurst) {
                 gather(burst, first.receivedNanos());
@@ -131,7 +143,7 @@ final class Watcher {
             if (burst.stream().anyMatch(s -> s instanceof WatchSignal.Stop)) {
                 return;
             }
-            burst.stream().filter(Watcher::changesPolicy).mapToLong(WatchSignal::receivedNanos).max()
+            burst.stream().filter(this::asksForWork).mapToLong(WatchSignal::receivedNanos).max()
                     .ifPresent(last -> lastEventArrival = last);
             handle(burst);
         }
@@ -161,13 +173,14 @@ final class Watcher {
         queue.drainTo(burst);
     }
 
-    private static boolean changesPolicy(WatchSignal signal) {
-        return signal instanceof WatchSignal.Event e && concernsPolicy(e.event());
+    /** An event that may change the policy: a network created or destroyed, or a container's published ports. */
+    private boolean asksForWork(WatchSignal signal) {
+        return signal instanceof WatchSignal.Event e && (concernsPolicy(e.event()) || concernsPublishedPorts(e.event()));
     }
 
     private void handle(List<WatchSignal> burst) {
         // Timed from the first signal that asked for work (not from a container event before it).
-        long started = burst.stream().filter(s -> !(s instanceof WatchSignal.Event e) || concernsPolicy(e.event()))
+        long started = burst.stream().filter(s -> !(s instanceof WatchSignal.Event) || asksForWork(s))
                 .mapToLong(WatchSignal::receivedNanos).min().orElse(burst.get(0).receivedNanos());
         boolean retry = retryAt != Long.MIN_VALUE;
         try {
@@ -191,14 +204,20 @@ final class Watcher {
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
         List<RulesetMonitor.Commit> foreign = new ArrayList<>();
+        // Container events only say that published ports may have changed: one list of the running containers per burst.
+        Map<String, DockerEvent> containerEvents = new LinkedHashMap<>();
         for (WatchSignal signal : burst) {
             if (signal instanceof WatchSignal.Listed l) {
                 toInspect.clear(); // the list is at least as new as every event before it
+                containerEvents.clear();
                 what.clear();
                 what.add(reconnected(l));
                 replaceAll(l.networks());
+                publishedPortsChange(l.containers(), List.of()).ifPresent(what::add);
             } else if (signal instanceof WatchSignal.Event e && concernsPolicy(e.event())) {
                 toInspect.put(e.event().actorId(), e.event());
+            } else if (signal instanceof WatchSignal.Event e && concernsPublishedPorts(e.event())) {
+                containerEvents.put(e.event().type() + " " + e.event().action() + " " + e.event().actorId(), e.event());
             } else if (signal instanceof WatchSignal.Lost l) {
                 lost(l);
             } else if (signal instanceof WatchSignal.Commit c && !ours(c.commit())) {
@@ -211,6 +230,9 @@ final class Watcher {
         }
         for (DockerEvent event : toInspect.values()) {
             inspect(event).ifPresent(what::add);
+        }
+        if (!containerEvents.isEmpty()) {
+            listContainers(List.copyOf(containerEvents.values())).ifPresent(what::add);
         }
         phases.mark("inspect");
         if (!foreign.isEmpty()) {
@@ -226,7 +248,8 @@ final class Watcher {
         String subject = subject(what);
         RuleSet planned;
         try {
-            Policy policy = options.policyOfBridges(List.copyOf(bridges.values()), netns);
+            Policy policy = options.policyOfBridges(List.copyOf(bridges.values()), netns)
+                    .withPublishedPorts(options.publishedPorts(List.copyOf(containers.values())));
             phases.mark("policy");
             planned = Planner.plan(policy);
             phases.mark("plan");
@@ -257,6 +280,90 @@ final class Watcher {
         }
         String driver = event.attribute("type");
         return driver.isEmpty() || driver.equals("bridge");
+    }
+
+    /**
+     * A container started, died, stopped or went away (or a network let one go): its published ports
+     * open or close. Only when published ports are followed (not with --no-published-ports or
+     * --no-input).
+     */
+    private boolean concernsPublishedPorts(DockerEvent event) {
+        if (!options.followsPublishedPorts()) {
+            return false;
+        }
+        if (event.type().equals("container")) {
+            return CONTAINER_ACTIONS.contains(event.action());
+        }
+        return event.isNetwork() && event.action().equals("disconnect");
+    }
+
+    /**
+     * Not "kill": it says a signal was sent, and one the container survives changes nothing;
+     * "die" follows every real end. Reacting to kill would spend the quiet spell's immediate
+     * transaction on a list that still shows the container, and make the die that follows wait
+     * for a burst's gathering.
+     */
+    private static final Set<String> CONTAINER_ACTIONS = Set.of("start", "die", "stop", "destroy");
+
+    /** Lists the running containers once for a burst of container events; the line for the log when ports changed. */
+    private Optional<String> listContainers(List<DockerEvent> events) {
+        List<DockerContainer> running;
+        try {
+            if (inspector == null) {
+                inspector = DockerClient.open(endpoint, dockerTimeout);
+            }
+            running = inspector.runningContainers();
+        } catch (DockerException e) {
+            closeInspector();
+            say(describeEvents(events) + ": cannot list Docker's containers (" + e.getMessage()
+                    + "); reconnecting to list everything again");
+            if (follower != null) {
+                follower.reconnect();
+            }
+            return Optional.empty();
+        }
+        return publishedPortsChange(running, events);
+    }
+
+    /** Takes {@code running} as the containers now; says which published ports open and close, if any. */
+    private Optional<String> publishedPortsChange(List<DockerContainer> running, List<DockerEvent> events) {
+        if (!options.followsPublishedPorts()) {
+            return Optional.empty();
+        }
+        Set<PublishedPort> before = new TreeSet<>();
+        containers.values().forEach(c -> before.addAll(c.publishedPorts()));
+        for (DockerContainer container : running) {
+            if (!containers.containsKey(container.id())) {
+                container.warnings().forEach(w -> say("warning: " + w));
+            }
+        }
+        containers.clear();
+        running.forEach(container -> containers.put(container.id(), container));
+        Set<PublishedPort> after = new TreeSet<>();
+        running.forEach(c -> after.addAll(c.publishedPorts()));
+        List<String> opened = after.stream().filter(p -> !before.contains(p)).map(Watcher::describePort).toList();
+        List<String> closed = before.stream().filter(p -> !after.contains(p)).map(Watcher::describePort).toList();
+        if (opened.isEmpty() && closed.isEmpty()) {
+            return Optional.empty();
+        }
+        String change = (opened.isEmpty() ? "" : "opened " + listed(opened))
+                + (!opened.isEmpty() && !closed.isEmpty() ? "; " : "") + (closed.isEmpty() ? "" : "closed " + listed(closed));
+        return Optional.of((events.isEmpty() ? "published ports" : describeEvents(events) + ": published ports") + " " + change);
+    }
+
+    private static String describePort(PublishedPort port) {
+        return port.describe() + " (" + port.container() + (port.loopbackOnly() ? ", loopback only" : "") + ")";
+    }
+
+    private static String listed(List<String> items) {
+        return items.size() <= NAMED ? String.join(", ", items)
+                : String.join(", ", items.subList(0, NAMED)) + " and " + (items.size() - NAMED) + " more";
+    }
+
+    /** {@code container start web (id 0123456789ab)}, the first few of a burst, the rest counted. */
+    private static String describeEvents(List<DockerEvent> events) {
+        List<String> named = events.stream().map(e -> e.type() + " " + e.action() + " " + describeEvent(e)).distinct().toList();
+        return listed(named);
     }
 
     /** Asks Docker how the network is now (the event only says that it changed); the line for the log. */

@@ -198,6 +198,46 @@ class PolicyInputTest {
         assertThat(plan.stdout()).isEmpty();
     }
 
+    @Test
+    void noPublishedPortsWhereThereIsNothingToTurnOffIsBadInput() {
+        assertBadInput(run("plan", "--no-published-ports", "--no-input", "--no-docker"),
+                "--no-published-ports has no effect with --no-input; drop one of them");
+        assertBadInput(run("plan", "--no-published-ports", "--no-docker"),
+                "--no-published-ports has no effect with --no-docker (published ports come from Docker); drop one of them");
+    }
+
+    @Test
+    void aContainerListDockerCouldNotHaveWrittenIsWarnedAboutEscapedAndItsBadPortsStayClosed() throws Exception {
+        // A real dockerd never lists a name with escape sequences, a port 70000 or an IP that is a network.
+        String containers = "[{\"Id\":\"" + ID + "\",\"Names\":[\"/we\\u001b]0;owned\\u0007b\"],\"Ports\":["
+                + "{\"IP\":\"0.0.0.0\",\"PrivatePort\":80,\"PublicPort\":70000,\"Type\":\"tcp\"},"
+                + "{\"IP\":\"10.0.0.0/8\",\"PrivatePort\":80,\"PublicPort\":8082,\"Type\":\"tcp\"},"
+                + "{\"IP\":\"0.0.0.0\",\"PrivatePort\":80,\"PublicPort\":8081,\"Type\":\"tcp\"}]}]";
+        fake = FakeDockerd.start(dir, (line, out) -> {
+            write(out, line.startsWith("GET /_ping") ? response(200, "Api-Version: 1.41\r\n", "OK")
+                    : response(200, "Content-Type: application/json\r\n", line.contains("/containers/json") ? containers : "[]"));
+            return true;
+        });
+
+        Cli plan = Cli.run("plan", "--docker-host", fake.endpoint().toString());
+        Cli off = Cli.run("plan", "--docker-host", fake.endpoint().toString(), "--no-published-ports");
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stderr().lines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                .startsWith("bridgewall: warning: container we?]0;owned?b (id 9c1b5e3d7a2f) publishes ")
+                .endsWith("; bridgewall leaves it closed"));
+        assertThat(plan.stderr().codePoints()).allSatisfy(c -> assertThat(c == '\n' || !TerminalText.isControl(c)).isTrue());
+        assertThat(plan.stdout()).contains("#   published ports: 1, accepted for their protocol on the host address they "
+                + "are published on\n#   published 8081/tcp on every IPv4 address - we?]0;owned?b (id 9c1b5e3d7a2f) port 80\n");
+        assertThat(section(plan.stdout(), "set published_v4")).contains("tcp . 8081 # we?]0;owned?b (id 9c1b5e3d7a2f) port 80")
+                .doesNotContain("70000");
+        assertThat(section(plan.stdout(), "set published_addr_v4")).doesNotContain("elements");
+        assertThat(off.exitCode()).as(off.stderr()).isZero();
+        assertThat(off.stderr()).isEmpty();
+        assertThat(off.stdout()).contains("#   published ports: not opened (--no-published-ports)");
+        assertThat(section(off.stdout(), "set published_v4")).doesNotContain("elements");
+    }
+
     /** The lines of one set or chain of the plan, from its opening line to its closing brace. */
     private static String section(String plan, String opening) {
         int start = plan.indexOf(opening + " {");

@@ -71,6 +71,16 @@ public final class DockerClient implements AutoCloseable {
     }
 
     /**
+     * The running containers (Docker lists only those unless asked for all), with their
+     * published ports: one request, however many containers.
+     */
+    public List<DockerContainer> runningContainers() {
+        String target = "/v" + apiVersion() + "/containers/json";
+        HttpResponse response = expectOk(http.get(target), target);
+        return DockerContainerParser.parseList(DockerNetworkParser.readTree(response.body(), "GET " + target));
+    }
+
+    /**
      * The network with this id as Docker describes it now; empty when Docker no longer has it or
      * it is not of the bridge driver.
      *

@@ -23,4 +23,11 @@ public final class DockerDiscovery {
             return client.bridgeNetworks().stream().sorted(ORDER).toList();
         }
     }
+
+    /** The running containers of the dockerd at {@code endpoint}, with their published ports. */
+    public static List<DockerContainer> runningContainers(DockerEndpoint endpoint, Duration timeout) {
+        try (DockerClient client = DockerClient.open(endpoint, timeout)) {
+            return client.runningContainers();
+        }
+    }
 }

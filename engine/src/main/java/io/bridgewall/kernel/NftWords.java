@@ -5,6 +5,7 @@ import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.SetElement;
+import io.bridgewall.ruleset.ServiceKeys;
 import io.bridgewall.ruleset.SetType;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -163,7 +164,8 @@ final class NftWords {
     private static String key(Optional<SetType> type, SetElement element) {
         // Interface-name keys nft cannot write as a name or a prefix* are shown as bytes.
         if (type.isPresent() && (type.get() != SetType.IFNAME || InterfaceKeys.text(element).isPresent())
-                && (type.get() != SetType.IFNAME_PAIR || InterfaceKeys.pairText(element).isPresent())) {
+                && (type.get() != SetType.IFNAME_PAIR || InterfaceKeys.pairText(element).isPresent())
+                && (!ServiceKeys.isServiceType(type.get()) || ServiceKeys.text(type.get(), element).isPresent())) {
             return printable(NftSyntax.elementText(type.get(), element));
         }
         return element.isSingle() ? hex(element.first().toArray())

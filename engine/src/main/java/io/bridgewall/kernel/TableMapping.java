@@ -9,6 +9,7 @@ import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleDecompiler;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetElement;
+import io.bridgewall.ruleset.ServiceKeys;
 import io.bridgewall.ruleset.SetType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,10 @@ final class TableMapping {
             }
             if (type == SetType.IFNAME_PAIR && (interval || elements.stream().anyMatch(e -> InterfaceKeys.pairText(e).isEmpty()))) {
                 foreign.add(new Foreign.ForeignSet(set, "interface-name pairs that are not two names"));
+                continue;
+            }
+            if (ServiceKeys.isServiceType(type) && (interval || elements.stream().anyMatch(e -> ServiceKeys.text(type, e).isEmpty()))) {
+                foreign.add(new Foreign.ForeignSet(set, "published-port keys with padding that is not zero"));
                 continue;
             }
             sets.add(new NamedSet(set.name(), type, interval, elements));

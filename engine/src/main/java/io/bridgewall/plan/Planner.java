@@ -9,6 +9,8 @@ import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
+import io.bridgewall.policy.PublishedPort;
+import io.bridgewall.policy.PublishedPorts;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Family;
@@ -18,13 +20,17 @@ import io.bridgewall.ruleset.Match.Direction;
 import io.bridgewall.ruleset.NamedSet;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleSet;
+import io.bridgewall.ruleset.ServiceKeys;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
 import io.bridgewall.ruleset.InterfaceKeys;
 import io.bridgewall.ruleset.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
@@ -56,6 +62,10 @@ public final class Planner {
     public static final String TCP_PORTS = "host_tcp_ports";
     public static final String UDP_PORTS = "host_udp_ports";
     public static final String ICMPV6_TYPES = "host_icmpv6_types";
+    public static final String PUBLISHED_V4 = "published_v4";
+    public static final String PUBLISHED_V6 = "published_v6";
+    public static final String PUBLISHED_ADDR_V4 = "published_addr_v4";
+    public static final String PUBLISHED_ADDR_V6 = "published_addr_v6";
 
     public static final String INPUT = "input";
     public static final String FORWARD = "forward";
@@ -63,7 +73,8 @@ public final class Planner {
 
     /** Every set any plan can hold: a set of another name in our table was put there by someone else. */
     public static final List<String> SET_NAMES = List.of(BRIDGES, INTERNAL_BRIDGES, CONTAINED, UNCONTAINED, ICC_PAIRS, BRIDGE_NETS_V4, BRIDGE_NETS_V6,
-            MASQ_NETS_V4, MASQ_NETS_V6, BLOCKED_V4, BLOCKED_V6, TCP_PORTS, UDP_PORTS, ICMPV6_TYPES);
+            MASQ_NETS_V4, MASQ_NETS_V6, BLOCKED_V4, BLOCKED_V6, TCP_PORTS, UDP_PORTS, ICMPV6_TYPES,
+            PUBLISHED_V4, PUBLISHED_V6, PUBLISHED_ADDR_V4, PUBLISHED_ADDR_V6);
     /** Every chain any plan can hold. */
     public static final List<String> CHAIN_NAMES = List.of(INPUT, FORWARD, POSTROUTING);
 
@@ -97,6 +108,7 @@ public final class Planner {
             sets.add(ports(UDP_PORTS, policy.hostInput().allowedPorts(), Protocol.UDP));
             sets.add(new NamedSet(ICMPV6_TYPES, SetType.ICMPV6_TYPE, false, ICMPV6_ESSENTIAL.stream()
                     .map(t -> SetElement.single(ByteString.of(t.byteValue()), "")).toList()));
+            sets.addAll(publishedPortSets(policy.publishedPorts()));
             chains.add(inputChain(policy));
         }
         chains.add(forwardChain(policy));
@@ -115,9 +127,53 @@ public final class Planner {
                 rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept())));
         // Ports open to some sources only: one rule per port and source, in order.
         rules.addAll(portSourceRules(policy));
+        // Docker's published ports (its userland proxy serves them on the host's addresses):
+        // sets always present, so starting and stopping containers changes elements only.
+        rules.add(publishedPortRule(IpFamily.IPV4, false, PUBLISHED_V4));
+        rules.add(publishedPortRule(IpFamily.IPV6, false, PUBLISHED_V6));
+        rules.add(publishedPortRule(IpFamily.IPV4, true, PUBLISHED_ADDR_V4));
+        rules.add(publishedPortRule(IpFamily.IPV6, true, PUBLISHED_ADDR_V6));
         rules.add(new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy"));
         return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, rules);
     }
+
+    private static Rule publishedPortRule(IpFamily family, boolean withAddress, String set) {
+        return new Rule(List.of(new Match.ServiceInSet(family, withAddress, set)), List.of(Statement.Counter.zero(), accept()),
+                "ports Docker publishes on " + (withAddress ? "one host address" : "every address") + ", "
+                        + (family == IpFamily.IPV4 ? "IPv4" : "IPv6"));
+    }
+
+    /**
+     * The four published-port sets: protocol . port for ports on every address of a family,
+     * address . protocol . port for ports on one host address. Loopback-only ports need nothing.
+     * Containers sharing a key (a hostile answer, or a port Docker lists twice) share its element.
+     */
+    private static List<NamedSet> publishedPortSets(PublishedPorts published) {
+        Map<String, TreeMap<ByteString, String>> elements = new LinkedHashMap<>();
+        for (String name : List.of(PUBLISHED_V4, PUBLISHED_V6, PUBLISHED_ADDR_V4, PUBLISHED_ADDR_V6)) {
+            elements.put(name, new TreeMap<>());
+        }
+        for (PublishedPort port : published.toOpen()) {
+            boolean v4 = port.family() == IpFamily.IPV4;
+            String name = port.address().isEmpty() ? (v4 ? PUBLISHED_V4 : PUBLISHED_V6) : (v4 ? PUBLISHED_ADDR_V4 : PUBLISHED_ADDR_V6);
+            byte[] address = port.address().map(java.net.InetAddress::getAddress).orElse(new byte[0]);
+            ByteString key = ServiceKeys.key(address, port.protocol() == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP, port.port());
+            elements.get(name).merge(key, port.container(), (a, b) -> a.equals(b) ? a : a + ", " + b);
+        }
+        return List.of(
+                servicesSet(PUBLISHED_V4, SetType.PROTO_SERVICE, elements.get(PUBLISHED_V4)),
+                servicesSet(PUBLISHED_V6, SetType.PROTO_SERVICE, elements.get(PUBLISHED_V6)),
+                servicesSet(PUBLISHED_ADDR_V4, SetType.IPV4_PROTO_SERVICE, elements.get(PUBLISHED_ADDR_V4)),
+                servicesSet(PUBLISHED_ADDR_V6, SetType.IPV6_PROTO_SERVICE, elements.get(PUBLISHED_ADDR_V6)));
+    }
+
+    private static NamedSet servicesSet(String name, SetType type, Map<ByteString, String> notes) {
+        return new NamedSet(name, type, false, notes.entrySet().stream()
+                .map(e -> SetElement.single(e.getKey(), e.getValue())).toList());
+    }
+
+    private static final int IPPROTO_TCP = 6;
+    private static final int IPPROTO_UDP = 17;
 
     private static Chain forwardChain(Policy policy) {
         List<Match> fromContainer = containerBridge(Direction.IN);

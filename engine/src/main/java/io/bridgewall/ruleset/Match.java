@@ -127,6 +127,15 @@ public sealed interface Match {
     record DestinationPortInSet(Protocol protocol, String set) implements Match {
     }
 
+    /**
+     * The packet's transport protocol and destination port, on any address of the family
+     * ({@code meta nfproto ipv4 meta l4proto . th dport @set}) or, {@code withAddress}, with its
+     * destination address first ({@code ip daddr . meta l4proto . th dport @set}): one lookup
+     * for every protocol, since {@code th dport} is where TCP, UDP and SCTP keep their port.
+     */
+    record ServiceInSet(IpFamily family, boolean withAddress, String set) implements Match {
+    }
+
     /** {@code icmpv6 type @set}. */
     record Icmpv6TypeInSet(String set) implements Match {
     }

@@ -166,6 +166,10 @@ public final class NftSyntax {
             return "meta l4proto " + m.protocol().nftName();
         } else if (match instanceof Match.DestinationPortIn m) {
             return m.protocol().nftName() + " dport " + m.ports();
+        } else if (match instanceof Match.ServiceInSet m) {
+            String ip = m.family() == IpFamily.IPV4 ? "ip" : "ip6";
+            return (m.withAddress() ? ip + " daddr . " : "meta nfproto " + (m.family() == IpFamily.IPV4 ? "ipv4" : "ipv6") + " ")
+                    + "meta l4proto . th dport @" + m.set();
         }
         throw new IllegalArgumentException("cannot render " + match);
     }
@@ -266,6 +270,11 @@ public final class NftSyntax {
                         "an interface-name pair that is not two names: " + element));
             case INET_SERVICE:
                 return Integer.toString(element.first().bigEndianU16());
+            case PROTO_SERVICE:
+            case IPV4_PROTO_SERVICE:
+            case IPV6_PROTO_SERVICE:
+                return ServiceKeys.text(type, element).orElseThrow(() -> new IllegalArgumentException(
+                        "a published-port key with padding that is not zero: " + element));
             case ICMPV6_TYPE:
                 return ICMPV6_NAMES.getOrDefault(element.first().byteAt(0), Integer.toString(element.first().byteAt(0)));
             case IPV4_ADDR:

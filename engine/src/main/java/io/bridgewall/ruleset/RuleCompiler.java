@@ -59,6 +59,17 @@ public final class RuleCompiler {
             requireL4proto(m.protocol() == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP, out);
             out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1));
             out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
+        } else if (match instanceof Match.ServiceInSet m) {
+            requireNfproto(m.family() == IpFamily.IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6, out);
+            int offset = 0;
+            if (m.withAddress()) {
+                out.add(addressPayload(m.family(), Match.AddressField.DESTINATION));
+                offset = m.family().byteLength();
+            }
+            out.add(new Expr.Meta(Expr.META_L4PROTO, concatRegister(offset)));
+            out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2,
+                    concatRegister(offset + ServiceKeys.PROTOCOL_LENGTH)));
+            out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
         } else if (match instanceof Match.Icmpv6TypeInSet m) {
             requireNfproto(NFPROTO_IPV6, out);
             requireL4proto(IPPROTO_ICMPV6, out);
@@ -128,6 +139,18 @@ public final class RuleCompiler {
         }
         throw new IllegalArgumentException("no compilation for " + statement);
     }
+
+    /**
+     * The register of a concatenation's part that starts {@code offset} bytes into the key, as
+     * nft numbers it: a 16-byte register (NFT_REG_1..4) where one begins, else the 4-byte one
+     * (NFT_REG32_00 = 8 onwards).
+     */
+    static int concatRegister(int offset) {
+        int word = offset / 4;
+        return word % 4 == 0 ? Expr.REG_1 + word / 4 : REG32_00 + word;
+    }
+
+    static final int REG32_00 = 8;
 
     static int metaKey(Match.Direction direction) {
         return direction == Match.Direction.IN ? Expr.META_IIFNAME : Expr.META_OIFNAME;

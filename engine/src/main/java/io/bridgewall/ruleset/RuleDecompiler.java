@@ -75,7 +75,8 @@ public final class RuleDecompiler {
                 .or(restart(start, this::ctStateMatch))
                 .or(restart(start, this::ctStatusMatch))
                 .or(restart(start, this::portMatch))
-                .or(restart(start, this::protocolMatch));
+                .or(restart(start, this::protocolMatch))
+                .or(restart(start, this::serviceMatch));
         if (found.isEmpty()) {
             position = start;
         }
@@ -314,6 +315,28 @@ public final class RuleDecompiler {
             return Optional.of(Protocol.UDP);
         }
         return Optional.empty();
+    }
+
+    /** {@link Match.ServiceInSet}: registers and offsets are pinned by compiling back (see decompile). */
+    private Optional<Match> serviceMatch() {
+        Optional<Integer> nfproto = nfproto();
+        if (nfproto.isEmpty()) {
+            return Optional.empty();
+        }
+        IpFamily family = nfproto.get() == RuleCompiler.NFPROTO_IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
+        boolean withAddress = position < exprs.size() && exprs.get(position) instanceof Expr.Payload;
+        if (withAddress && !next(Expr.Payload.class).equals(Optional.of(
+                RuleCompiler.addressPayload(family, Match.AddressField.DESTINATION)))) {
+            return Optional.empty();
+        }
+        Optional<Expr.Meta> l4proto = next(Expr.Meta.class);
+        Optional<Expr.Payload> port = next(Expr.Payload.class);
+        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
+        if (l4proto.isEmpty() || l4proto.get().key() != Expr.META_L4PROTO || port.isEmpty()
+                || port.get().base() != Expr.PAYLOAD_TRANSPORT_HEADER || lookup.isEmpty() || lookup.get().flags() != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Match.ServiceInSet(family, withAddress, lookup.get().set()));
     }
 
     /** `meta nfproto ipv4|ipv6` as an inet table's dependency check. */

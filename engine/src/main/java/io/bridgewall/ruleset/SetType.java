@@ -14,6 +14,16 @@ public enum SetType {
     IPV4_ADDR(7, 4, "ipv4_addr", false),
     IPV6_ADDR(8, 16, "ipv6_addr", false),
     INET_SERVICE(13, 2, "inet_service", false),
+    /**
+     * Published ports ({@code inet_proto . inet_service}): each part padded to 4 bytes, as in
+     * every concatenation. Keys are written in network order part by part; nft prints each part
+     * with its own type, so the byte order in the userdata does not change the listing.
+     */
+    PROTO_SERVICE(12 << 6 | 13, 8, "inet_proto . inet_service", false),
+    /** Published ports on one host address ({@code ipv4_addr . inet_proto . inet_service}). */
+    IPV4_PROTO_SERVICE(7 << 12 | 12 << 6 | 13, 12, "ipv4_addr . inet_proto . inet_service", false),
+    /** Published ports on one host address ({@code ipv6_addr . inet_proto . inet_service}). */
+    IPV6_PROTO_SERVICE(8 << 12 | 12 << 6 | 13, 24, "ipv6_addr . inet_proto . inet_service", false),
     ICMPV6_TYPE(29, 1, "icmpv6_type", false);
 
     private final int datatype;

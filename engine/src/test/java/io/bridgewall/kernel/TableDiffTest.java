@@ -90,7 +90,9 @@ class TableDiffTest {
         RuleSet unmanaged = Planner.plan(new Policy(Fixtures.sampleBridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
         List<Change> changes = TableDiff.between(installed(SAMPLE), unmanaged).changes();
         assertThat(changes).containsExactly(new Change.DeleteChain("input"), new Change.DeleteSet(Planner.TCP_PORTS),
-                new Change.DeleteSet(Planner.UDP_PORTS), new Change.DeleteSet(Planner.ICMPV6_TYPES));
+                new Change.DeleteSet(Planner.UDP_PORTS), new Change.DeleteSet(Planner.ICMPV6_TYPES),
+                new Change.DeleteSet(Planner.PUBLISHED_V4), new Change.DeleteSet(Planner.PUBLISHED_V6),
+                new Change.DeleteSet(Planner.PUBLISHED_ADDR_V4), new Change.DeleteSet(Planner.PUBLISHED_ADDR_V6));
     }
 
     @Test

@@ -18,7 +18,11 @@ import io.bridgewall.policy.InterfaceName;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.IpFamily;
 import io.bridgewall.policy.Port;
+import io.bridgewall.policy.Protocol;
+import io.bridgewall.policy.PublishedPort;
+import io.bridgewall.policy.PublishedPorts;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Family;
@@ -27,6 +31,7 @@ import io.bridgewall.ruleset.Match.Direction;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.Statement;
 import io.bridgewall.ruleset.NamedSet;
+import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetElement;
 import io.bridgewall.ruleset.SetType;
@@ -56,7 +61,7 @@ class PlannerTest {
                                 Chain.Policy.ACCEPT),
                         tuple("postrouting", Chain.ChainType.NAT, Chain.Hook.POSTROUTING,
                                 100, Chain.Policy.ACCEPT));
-        assertThat(SAMPLE.chain("input").orElseThrow().rules()).hasSize(7);
+        assertThat(SAMPLE.chain("input").orElseThrow().rules()).hasSize(11);
         assertThat(SAMPLE.chain("forward").orElseThrow().rules()).hasSize(9);
         assertThat(SAMPLE.chain("postrouting").orElseThrow().rules()).hasSize(3);
     }
@@ -88,7 +93,11 @@ class PlannerTest {
                 tuple("blocked_v6", SetType.IPV6_ADDR, true),
                 tuple("host_tcp_ports", SetType.INET_SERVICE, false),
                 tuple("host_udp_ports", SetType.INET_SERVICE, false),
-                tuple("host_icmpv6_types", SetType.ICMPV6_TYPE, false));
+                tuple("host_icmpv6_types", SetType.ICMPV6_TYPE, false),
+                tuple("published_v4", SetType.PROTO_SERVICE, false),
+                tuple("published_v6", SetType.PROTO_SERVICE, false),
+                tuple("published_addr_v4", SetType.IPV4_PROTO_SERVICE, false),
+                tuple("published_addr_v6", SetType.IPV6_PROTO_SERVICE, false));
     }
 
     @Test
@@ -148,7 +157,7 @@ class PlannerTest {
         RuleSet one = Planner.plan(manyBridges(1));
         RuleSet many = Planner.plan(manyBridges(10_000));
 
-        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(19);
+        assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(23);
         assertThat(many.chains()).isEqualTo(one.chains());
         assertThat(elements(one, Planner.BRIDGES)).hasSize(1);
         assertThat(elements(many, Planner.BRIDGES)).hasSize(10_000);
@@ -307,6 +316,81 @@ class PlannerTest {
         assertThat(forward.subList(0, 3)).isEqualTo(alone.subList(0, 3));
         assertThat(forward.subList(4, forward.size())).isEqualTo(alone.subList(3, alone.size()));
         assertThat(coexisting.sets()).isEqualTo(SAMPLE.sets());
+    }
+
+    private static PublishedPort published(String hostIp, Protocol protocol, int port, String container) {
+        return PublishedPort.of(hostIp, protocol, port, container).get(0);
+    }
+
+    private static List<String> elementTexts(RuleSet plan, String set) {
+        NamedSet named = plan.set(set).orElseThrow();
+        return named.elements().stream().map(e -> NftSyntax.elementText(named.type(), e) + " # " + e.note()).toList();
+    }
+
+    @Test
+    void publishedPortsOpenForTheirProtocolOnTheAddressTheyArePublishedOn() {
+        RuleSet plan = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+                published("0.0.0.0", Protocol.TCP, 8081, "web (id 0123456789ab) port 80"),
+                published("::", Protocol.TCP, 8081, "web (id 0123456789ab) port 80"),
+                published("0.0.0.0", Protocol.UDP, 5353, "dns (id 1123456789ab) port 53"),
+                published("192.168.50.1", Protocol.TCP, 8082, "api (id 2123456789ab) port 8080"),
+                published("fd50::1", Protocol.UDP, 8082, "api (id 2123456789ab) port 8080"),
+                published("127.0.0.1", Protocol.TCP, 8083, "admin (id 3123456789ab) port 80"),
+                published("::1", Protocol.TCP, 8083, "admin (id 3123456789ab) port 80")))));
+
+        assertThat(elementTexts(plan, Planner.PUBLISHED_V4)).containsExactly(
+                "tcp . 8081 # web (id 0123456789ab) port 80", "udp . 5353 # dns (id 1123456789ab) port 53");
+        assertThat(elementTexts(plan, Planner.PUBLISHED_V6)).containsExactly("tcp . 8081 # web (id 0123456789ab) port 80");
+        assertThat(elementTexts(plan, Planner.PUBLISHED_ADDR_V4))
+                .containsExactly("192.168.50.1 . tcp . 8082 # api (id 2123456789ab) port 8080");
+        assertThat(elementTexts(plan, Planner.PUBLISHED_ADDR_V6))
+                .containsExactly("fd50::1 . udp . 8082 # api (id 2123456789ab) port 8080");
+        // Keys as the kernel holds them (nft 1.0.6 --debug=netlink: 00000006 0000911f for tcp . 8081).
+        assertThat(elements(plan, Planner.PUBLISHED_V4).get(0).first())
+                .isEqualTo(ByteString.of((byte) 6, (byte) 0, (byte) 0, (byte) 0, (byte) 0x1f, (byte) 0x91, (byte) 0, (byte) 0));
+        assertThat(elements(plan, Planner.PUBLISHED_ADDR_V4).get(0).first().length()).isEqualTo(12);
+        assertThat(elements(plan, Planner.PUBLISHED_ADDR_V6).get(0).first().length()).isEqualTo(24);
+    }
+
+    @Test
+    void publishedPortRulesAcceptBeforeTheInputDropAndNeverChangeWithTheContainers() {
+        RuleSet none = Planner.plan(samplePolicy());
+        RuleSet some = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+                published("0.0.0.0", Protocol.TCP, 8081, "web")))));
+        RuleSet off = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.off()));
+
+        List<Rule> input = some.chain("input").orElseThrow().rules();
+        assertThat(input.subList(input.size() - 5, input.size() - 1)).extracting(Rule::matches).containsExactly(
+                List.of(new Match.ServiceInSet(IpFamily.IPV4, false, Planner.PUBLISHED_V4)),
+                List.of(new Match.ServiceInSet(IpFamily.IPV6, false, Planner.PUBLISHED_V6)),
+                List.of(new Match.ServiceInSet(IpFamily.IPV4, true, Planner.PUBLISHED_ADDR_V4)),
+                List.of(new Match.ServiceInSet(IpFamily.IPV6, true, Planner.PUBLISHED_ADDR_V6)));
+        assertThat(input.get(input.size() - 1).comment()).isEqualTo("host input dropped by policy");
+        assertThat(some.chains()).isEqualTo(none.chains()).isEqualTo(off.chains());
+        assertThat(elements(off, Planner.PUBLISHED_V4)).isEmpty();
+        assertThat(elements(none, Planner.PUBLISHED_V4)).isEmpty();
+    }
+
+    @Test
+    void loopbackOnlyPortsNeedNothingAndContainersSharingAKeyShareItsElement() {
+        RuleSet plan = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+                published("127.0.0.1", Protocol.TCP, 8083, "admin"),
+                published("127.0.0.2", Protocol.TCP, 8084, "admin"),
+                published("0.0.0.0", Protocol.TCP, 8081, "web"),
+                published("0.0.0.0", Protocol.TCP, 8081, "web-copy")))));
+
+        assertThat(elementTexts(plan, Planner.PUBLISHED_V4)).containsExactly("tcp . 8081 # web, web-copy");
+        assertThat(elements(plan, Planner.PUBLISHED_ADDR_V4)).isEmpty();
+        assertThat(elements(plan, Planner.PUBLISHED_V6)).isEmpty();
+    }
+
+    @Test
+    void unmanagedHostInputOpensNoPublishedPorts() {
+        RuleSet plan = Planner.plan(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged())
+                .withPublishedPorts(PublishedPorts.of(List.of(published("0.0.0.0", Protocol.TCP, 8081, "web")))));
+
+        assertThat(plan.set(Planner.PUBLISHED_V4)).isEmpty();
+        assertThat(plan.chain("input")).isEmpty();
     }
 
     private static SetElement pair(String bridge, String note) {

@@ -67,6 +67,10 @@ class NftSyntaxTest {
                 \t\ticmpv6 type @host_icmpv6_types accept
                 \t\ttcp dport @host_tcp_ports accept
                 \t\tudp dport @host_udp_ports accept
+                \t\tmeta nfproto ipv4 meta l4proto . th dport @published_v4 counter accept comment "ports Docker publishes on every address, IPv4"
+                \t\tmeta nfproto ipv6 meta l4proto . th dport @published_v6 counter accept comment "ports Docker publishes on every address, IPv6"
+                \t\tip daddr . meta l4proto . th dport @published_addr_v4 counter accept comment "ports Docker publishes on one host address, IPv4"
+                \t\tip6 daddr . meta l4proto . th dport @published_addr_v6 counter accept comment "ports Docker publishes on one host address, IPv6"
                 \t\tcounter comment "host input dropped by policy"
                 \t}
                 """);

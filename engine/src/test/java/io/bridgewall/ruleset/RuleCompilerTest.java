@@ -89,6 +89,73 @@ class RuleCompilerTest {
     }
 
     @Test
+    void acceptsPublishedPortsOnEveryAddressOfAFamilyLikeNft() {
+        // meta nfproto ipv4 meta l4proto . th dport @published_v4 (nft 1.0.6 --debug=netlink: the
+        // port in the 4-byte register after the protocol's, reg 9 = NFT_REG32_01)
+        Rule rule = new Rule(List.of(new Match.ServiceInSet(IpFamily.IPV4, false, "published_v4")),
+                List.of(Statement.Counter.zero(), new Statement.Accept()), "");
+
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Meta(Expr.META_L4PROTO, 1),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 9),
+                new Expr.Lookup("published_v4", 1, 0),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "")).isEqualTo(rule);
+        assertThat(NftSyntax.ruleText(rule)).isEqualTo("meta nfproto ipv4 meta l4proto . th dport @published_v4 counter accept");
+    }
+
+    @Test
+    void acceptsPublishedPortsOnOneHostAddressLikeNft() {
+        // ip daddr . meta l4proto . th dport @published_addr_v4: registers 1, 9, 10;
+        // ip6 daddr . meta l4proto . th dport @published_addr_v6: registers 1, 2 (a 16-byte one begins), 13
+        Rule v4 = new Rule(List.of(new Match.ServiceInSet(IpFamily.IPV4, true, "published_addr_v4")),
+                List.of(new Statement.Accept()), "");
+        Rule v6 = new Rule(List.of(new Match.ServiceInSet(IpFamily.IPV6, true, "published_addr_v6")),
+                List.of(new Statement.Accept()), "");
+
+        assertThat(RuleCompiler.compile(v4)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 16, 4, 1),
+                new Expr.Meta(Expr.META_L4PROTO, 9),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 10),
+                new Expr.Lookup("published_addr_v4", 1, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleCompiler.compile(v6)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV6),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 24, 16, 1),
+                new Expr.Meta(Expr.META_L4PROTO, 2),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 13),
+                new Expr.Lookup("published_addr_v6", 1, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(v4), "")).isEqualTo(v4);
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(v6), "")).isEqualTo(v6);
+        assertThat(NftSyntax.ruleText(v6)).isEqualTo("ip6 daddr . meta l4proto . th dport @published_addr_v6 accept");
+    }
+
+    @Test
+    void aPublishedPortLookupWithTheSourceAddressOrOtherRegistersIsNotOurs() {
+        List<Expr> source = List.of(new Expr.Meta(Expr.META_NFPROTO, 1), new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 12, 4, 1), new Expr.Meta(Expr.META_L4PROTO, 9),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 10), new Expr.Lookup("published_addr_v4", 1, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        List<Expr> sourcePort = List.of(new Expr.Meta(Expr.META_NFPROTO, 1), new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Meta(Expr.META_L4PROTO, 1), new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 0, 2, 9),
+                new Expr.Lookup("published_v4", 1, 0), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        List<Expr> overlapping = List.of(new Expr.Meta(Expr.META_NFPROTO, 1), new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Meta(Expr.META_L4PROTO, 1), new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 1),
+                new Expr.Lookup("published_v4", 1, 0), new Expr.Immediate(Expr.VERDICT_ACCEPT));
+
+        assertThat(RuleDecompiler.decompile(source, "").unparsed()).isEqualTo(source);
+        assertThat(RuleDecompiler.decompile(sourcePort, "").unparsed()).isEqualTo(sourcePort);
+        assertThat(RuleDecompiler.decompile(overlapping, "").unparsed()).isEqualTo(overlapping);
+    }
+
+    @Test
     void aPairLookupWithOtherRegistersOrAnInvertedLookupIsNotOurs() {
         List<Expr> swapped = List.of(new Expr.Meta(Expr.META_OIFNAME, 1), new Expr.Meta(Expr.META_IIFNAME, 2),
                 new Expr.Lookup("icc_pairs", 1, 0), new Expr.Immediate(Expr.VERDICT_ACCEPT));

@@ -68,7 +68,8 @@ class AtomicApplyTest {
         assertThat(kernel.elements(TABLE, "blocked_v6")).containsExactlyInAnyOrder("fc00::/7", "fe80::/10");
         assertThat(kernel.elements(TABLE, "host_tcp_ports")).containsExactly("22");
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
-        assertThat(kernel.rules(TABLE, "input")).hasSize(7);
+        assertThat(kernel.rules(TABLE, "input")).hasSize(11);
+        assertThat(kernel.elements(TABLE, "published_v4")).as("no Docker, nothing published").isEmpty();
         assertThat(kernel.rules(TABLE, "forward")).hasSize(9);
         assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
         assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
@@ -228,7 +229,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(19);
+        assertThat(kernel.rules(TABLE)).hasSize(23);
     }
 
     @Test

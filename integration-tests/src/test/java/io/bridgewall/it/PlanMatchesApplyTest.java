@@ -7,7 +7,15 @@ import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
+import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Policy;
+import io.bridgewall.policy.Protocol;
+import io.bridgewall.policy.PublishedPort;
+import io.bridgewall.policy.PublishedPorts;
+import io.bridgewall.ruleset.NftSyntax;
+import io.bridgewall.ruleset.RuleSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,7 +100,8 @@ class PlanMatchesApplyTest {
                 "--allow", "docker0,br-0123456789ab=172.31.0.7:80", "--allow", "2001:db8:1::/48",
                 "--allow-port", "443", "--allow-port", "22/tcp@10.1.0.0/16,fd00::/8,192.168.7.128/25"));
         try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
-            Shell.Result plan = Bridgewall.run(List.of(), concat(List.of("plan", "--no-docker"), policy));
+            Shell.Result plan = Bridgewall.run(List.of("ip", "netns", "exec", viaNft.name()),
+                    concat(List.of("plan", "--no-docker"), policy));
             assertThat(plan.exitCode()).as(plan.stderr()).isZero();
             Shell.run(Shell.DEFAULT_TIMEOUT, plan.stdout(), List.of("ip", "netns", "exec", viaNft.name(), "nft", "-f", "-"))
                     .orThrow();
@@ -116,6 +125,38 @@ class PlanMatchesApplyTest {
                 .filter(line -> line.startsWith("  ["))
                 .filter(line -> !line.contains("counter pkts"))
                 .toList();
+    }
+
+    /**
+     * Published ports need Docker to come from the CLI, so the policy is built here: their
+     * concatenated keys (protocol . port, address . protocol . port) as nft compiles them.
+     */
+    @Test
+    void publishedPortsLoadedByNftEqualTheirApply() {
+        Root.require();
+        Policy policy = Policy.withDefaults(List.of()).withPublishedPorts(PublishedPorts.of(Stream.of(
+                PublishedPort.of("", Protocol.TCP, 8081, "web (id 0123456789ab) port 80"),
+                PublishedPort.of("0.0.0.0", Protocol.UDP, 5353, "dns (id 1123456789ab) port 53"),
+                PublishedPort.of("192.168.50.1", Protocol.TCP, 8082, "api (id 2123456789ab) port 8080"),
+                PublishedPort.of("fd50::1", Protocol.UDP, 65535, "api (id 2123456789ab) port 8080"),
+                PublishedPort.of("127.0.0.1", Protocol.TCP, 8083, "admin (id 3123456789ab) port 80"))
+                .flatMap(List::stream).toList()));
+        RuleSet planned = Planner.plan(policy);
+        try (Netns viaBridgewall = Netns.create("viabw"); Netns viaNft = Netns.create("vianft")) {
+            Shell.run(Shell.DEFAULT_TIMEOUT, NftSyntax.planScript(planned, List.of()),
+                    List.of("ip", "netns", "exec", viaNft.name(), "nft", "-f", "-")).orThrow();
+            try (io.bridgewall.kernel.Firewall firewall = io.bridgewall.kernel.Firewall.open(Optional.of(viaBridgewall.name()))) {
+                io.bridgewall.kernel.Firewall.ApplyReport report = firewall.apply(planned);
+                assertThat(firewall.verify(planned, report).verified()).isTrue();
+            }
+
+            assertThat(NftRuleset.text(viaBridgewall)).isEqualTo(NftRuleset.text(viaNft));
+            NftRuleset kernel = NftRuleset.of(viaNft);
+            assertThat(kernel.elements("bridgewall", "published_v4")).containsExactlyInAnyOrder("tcp . 8081", "udp . 5353");
+            assertThat(kernel.elements("bridgewall", "published_v6")).containsExactly("tcp . 8081");
+            assertThat(kernel.elements("bridgewall", "published_addr_v4")).containsExactly("192.168.50.1 . tcp . 8082");
+            assertThat(kernel.elements("bridgewall", "published_addr_v6")).containsExactly("fd50::1 . udp . 65535");
+        }
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class NftRuleset {
                 .findFirst();
     }
 
-    /** Elements of a set as nft prints them: "docker0", "10.0.0.0/8", "1.2.3.4-1.2.3.9", "22", "br-x . br-x". */
+    /** Elements of a set as nft prints them: "docker0", "10.0.0.0/8", "1.2.3.4-1.2.3.9", "22", "br-x . br-x", "tcp . 8081". */
     public List<String> elements(String table, String set) {
         JsonNode node = set(table, set).orElseThrow(() -> new AssertionError("no set " + set + " in " + table));
         List<String> out = new ArrayList<>();
