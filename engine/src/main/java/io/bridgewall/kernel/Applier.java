@@ -163,7 +163,8 @@ public final class Applier {
                             + "the ruleset during each of " + ATTEMPTS + " attempts; run apply again when it is quieter");
                 }
                 if (error.errno() != Netlink.ERESTART) {
-                    throw NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error);
+                    throw KernelSupport.explain(planned,
+                            NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error));
                 }
                 pauseBeforeRetry(attempt);
                 continue;
@@ -178,6 +179,46 @@ public final class Applier {
             if (attempt == ATTEMPTS) {
                 throw cause;
             }
+        }
+    }
+
+    /**
+     * Shows the kernel the transaction an apply would send now, without BATCH_END (as
+     * {@code nft -c} does): the kernel runs every message and the table validation, answers
+     * each, and aborts. Returns what the apply would do (UNCHANGED when nothing would be sent);
+     * throws the kernel's error naming the message it refused. Nothing is committed, whatever
+     * the outcome: not even the generation moves.
+     */
+    public static Transaction validate(NetlinkSocket socket, RuleSet planned) {
+        String tableId = planned.family().nftName() + " " + planned.table();
+        for (int attempt = 1; ; attempt++) {
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            int generation = readBack.generation();
+            Compiled compiled = compile(readBack.table(), planned, OptionalInt.of(generation));
+            if (compiled.wire().isEmpty()) {
+                return new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, List.of());
+            }
+            WireBatch wire = compiled.wire().get().forValidation();
+            BatchOutcome outcome = socket.send(wire);
+            if (outcome instanceof BatchOutcome.Validated) {
+                return new Transaction(compiled.kind(), wire.messageCount(), wire.byteLength(), attempt, generation,
+                        compiled.differences());
+            }
+            // A stale generation (someone committed since our read) or a lost answer says nothing
+            // about the plan: read again and show it again, a bounded number of times.
+            KernelException error = outcome instanceof BatchOutcome.Refused refused ? refused.error()
+                    : ((BatchOutcome.Unknown) outcome).cause();
+            boolean retry = outcome instanceof BatchOutcome.Unknown || error.errno() == Netlink.ERESTART;
+            if (!retry) {
+                throw KernelSupport.explain(planned,
+                        NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error));
+            }
+            if (attempt == ATTEMPTS) {
+                throw new KernelException(error.errno(), "checking table " + tableId, "no answer to " + ATTEMPTS
+                        + " attempts (someone else kept committing, or the answers were lost); nothing was committed: "
+                        + "run the check again");
+            }
+            pauseBeforeRetry(attempt);
         }
     }
 

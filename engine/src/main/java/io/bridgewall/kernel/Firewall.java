@@ -55,6 +55,15 @@ public final class Firewall implements AutoCloseable {
         return new ApplyReport(transaction, transaction.generationBefore(), after);
     }
 
+    /**
+     * What {@link #apply} would do, shown to the kernel whole and discarded (apply --check):
+     * returns the transaction it would take; throws its refusal naming the message. Nothing is
+     * committed.
+     */
+    public Applier.Transaction validate(RuleSet ruleSet) {
+        return Applier.validate(socket, ruleSet);
+    }
+
     /** One consistent read of the table: ours and foreign, at one generation. */
     public ReadBack installed(String table, Family family) {
         return KernelReader.read(socket, table, family);
