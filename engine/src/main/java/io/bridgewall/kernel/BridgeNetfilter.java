@@ -51,7 +51,10 @@ public final class BridgeNetfilter {
                     try {
                         Files.writeString(sysctl, "1\n");
                     } catch (IOException e) {
-                        throw new UncheckedIOException("cannot write " + sysctl + " (needs root)", e);
+                        // The reason, not a guess: EACCES as non-root, EROFS where /proc/sys is read-only (containers).
+                        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                                ? f.getReason() : e.getClass().getSimpleName();
+                        throw new UncheckedIOException("cannot write " + sysctl + ": " + reason, e);
                     }
                 }
             }
