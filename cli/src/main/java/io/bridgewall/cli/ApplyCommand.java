@@ -4,9 +4,6 @@ import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.kernel.Verification;
-import io.bridgewall.netlink.KernelException;
-import io.bridgewall.netlink.Netlink;
-import io.bridgewall.netlink.StateUnknownException;
 import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
@@ -140,17 +137,13 @@ final class ApplyCommand implements Callable<Integer> {
     private int check(Firewall firewall, RuleSet planned, BridgeNetfilter.State bridgeNetfilter, PrintWriter out,
                       PrintWriter err) {
         String table = "table " + planned.family().nftName() + " " + planned.table();
-        Applier.Transaction wouldBe;
-        try {
-            wouldBe = firewall.validate(planned);
-        } catch (KernelException e) {
-            if (e.errno() == Netlink.EPERM || e instanceof StateUnknownException) {
-                throw e; // not the plan's fault: the usual one line
-            }
+        Applier.Validation validation = firewall.validate(planned);
+        if (!validation.accepted()) {
             err.println("bridgewall: check failed, the kernel would refuse this apply: "
-                    + TerminalText.escape(e.getMessage()) + " (nothing was committed)");
+                    + TerminalText.escape(validation.refusal().get().getMessage()) + " (nothing was committed)");
             return ErrorReporter.RUNTIME_FAILURE;
         }
+        Applier.Transaction wouldBe = validation.transaction();
         Timing.mark("check (validated, not committed)");
         if (wouldBe.kind() == Applier.Kind.UNCHANGED) {
             out.printf("check: the kernel already holds the planned %s; apply would send nothing (generation %d)%n",

@@ -57,10 +57,10 @@ public final class Firewall implements AutoCloseable {
 
     /**
      * What {@link #apply} would do, shown to the kernel whole and discarded (apply --check):
-     * returns the transaction it would take; throws its refusal naming the message. Nothing is
-     * committed.
+     * the transaction, and the kernel's refusal naming the message when it would not take it.
+     * Nothing is committed.
      */
-    public Applier.Transaction validate(RuleSet ruleSet) {
+    public Applier.Validation validate(RuleSet ruleSet) {
         return Applier.validate(socket, ruleSet);
     }
 

@@ -134,7 +134,7 @@ class CheckModeTest {
     void aRuleTheKernelRefusesIsNamedAndNothingIsCommittedOnFirstInstall() {
         KernelException refused = changesNothing(() -> {
             try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
-                return catchThrowableOfType(() -> firewall.validate(withHostileRule()), KernelException.class);
+                return firewall.validate(withHostileRule()).refusal().orElse(null);
             }
         });
 
@@ -151,7 +151,7 @@ class CheckModeTest {
 
         KernelException refused = changesNothing(() -> {
             try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
-                return catchThrowableOfType(() -> firewall.validate(withHostileRule()), KernelException.class);
+                return firewall.validate(withHostileRule()).refusal().orElse(null);
             }
         });
 
@@ -160,11 +160,28 @@ class CheckModeTest {
     }
 
     @Test
+    void applyRefusesTheSameObjectTheCheckNamedAndChangesNothing() {
+        assertThat(Bridgewall.run(List.of(), apply()).exitCode()).isZero();
+
+        KernelException refused = changesNothing(() -> {
+            try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
+                return catchThrowableOfType(() -> firewall.apply(withHostileRule()), KernelException.class);
+            }
+        });
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.getMessage()).startsWith("add rule inet bridgewall forward iifname @no_such_set drop")
+                .contains(HOSTILE_COMMENT).contains("errno 2");
+    }
+
+    @Test
     void theSameTransactionWithItsEndCommitsWhatTheCheckValidated() {
         // The control: the check's batch is the apply's batch minus BATCH_END, so a validated plan commits.
         try (Firewall firewall = Firewall.open(Optional.of(netns.name()))) {
             RuleSet planned = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
-            Applier.Transaction checked = changesNothing(() -> firewall.validate(planned));
+            Applier.Validation validation = changesNothing(() -> firewall.validate(planned));
+            assertThat(validation.accepted()).isTrue();
+            Applier.Transaction checked = validation.transaction();
             Firewall.ApplyReport applied = firewall.apply(planned);
 
             assertThat(checked.kind()).isEqualTo(Applier.Kind.INSTALLED);
@@ -189,8 +206,9 @@ class CheckModeTest {
             Shell.Result check = changesNothing(() -> Bridgewall.run(List.of(), apply("--check")));
 
             assertThat(check.exitCode()).as(check.stderr()).isEqualTo(1);
-            assertThat(check.stderr().strip()).doesNotContain("\n").startsWith("bridgewall: ")
-                    .contains("table inet bridgewall is owned by process");
+            assertThat(check.stderr().strip()).doesNotContain("\n")
+                    .startsWith("bridgewall: check failed, the kernel would refuse this apply: ")
+                    .contains("table inet bridgewall is owned by process").endsWith("(nothing was committed)");
             assertThat(check.stdout()).isEmpty();
         } finally {
             holder.descendants().forEach(ProcessHandle::destroyForcibly);
