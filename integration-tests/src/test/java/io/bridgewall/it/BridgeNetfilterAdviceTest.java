@@ -100,6 +100,17 @@ class BridgeNetfilterAdviceTest {
     }
 
     @Test
+    void checkWithEnableSaysApplyWouldTurnItOnAndTurnsNothingOn() {
+        Shell.Result check = Bridgewall.run(List.of(), apply("--check", "--enable-br-netfilter"));
+
+        assertThat(check.exitCode()).as(check.stderr()).isZero();
+        assertThat(check.stdout()).contains("check: the kernel would take it")
+                .contains("apply would also turn on net.bridge.bridge-nf-call-ip(6)tables");
+        assertThat(sysctl()).isEqualTo("0");
+        assertThat(ruleset()).isEmpty();
+    }
+
+    @Test
     void allowNoBridgeNetfilterAppliesAndWarns() {
         Shell.Result applied = Bridgewall.run(List.of(), apply("--allow-no-br-netfilter"));
 

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailureModesTest {
     private static final List<String> POLICY = List.of("--no-docker", "--bridge", "docker0=172.17.0.0/16");
-    private static final String LIBDIR = "/usr/lib/x86_64-linux-gnu";
     private static final int CAP_NET_ADMIN = 12;
     private static final int CAP_SYS_ADMIN = 21;
 
@@ -122,6 +121,14 @@ class FailureModesTest {
                 .containsOnlyOnce("CAP_NET_ADMIN");
     }
 
+    /** The file the dynamic linker loads for this soname (links resolved). */
+    private static Path installed(String soname) {
+        String path = Shell.run("sh", "-c", "readlink -f $(ldconfig -p | awk '/" + soname.replace(".", "\\.")
+                + " / {print $NF; exit}')").orThrow().stdout().strip();
+        assertThat(path).as(soname + " is installed here").isNotEmpty();
+        return Path.of(path);
+    }
+
     /** Runs apply with a directory of stand-in libraries first on the dynamic linker's path. */
     private Shell.Result withLibraries(Path libraries) {
         List<String> prefix = List.of("env", "LD_LIBRARY_PATH=" + libraries);
@@ -133,7 +140,7 @@ class FailureModesTest {
         // A real shared library under libnftnl's name, without libnftnl's functions: what a too-old
         // or wrong copy looks like to the loader. (Before, the first call failed with "unknown".)
         Path libraries = Files.createDirectory(dir.resolve("lib"));
-        Files.copy(Path.of(LIBDIR, "libmnl.so.0"), libraries.resolve("libnftnl.so.11"));
+        Files.copy(installed("libmnl.so.0"), libraries.resolve("libnftnl.so.11"));
 
         String line = failsChangingNothing(() -> withLibraries(libraries));
 
@@ -145,7 +152,7 @@ class FailureModesTest {
     @Test
     void aLibmnlThatLacksFunctionsIsNamed() throws IOException {
         Path libraries = Files.createDirectory(dir.resolve("lib"));
-        Files.copy(Path.of("/lib/x86_64-linux-gnu/libdl.so.2"), libraries.resolve("libmnl.so.0"));
+        Files.copy(installed("libdl.so.2"), libraries.resolve("libmnl.so.0"));
 
         String line = failsChangingNothing(() -> withLibraries(libraries));
 
@@ -154,7 +161,7 @@ class FailureModesTest {
 
     @Test
     void aMissingLibmnlIsOneLineNamingThePackage() {
-        String library = Shell.run("readlink", "-f", LIBDIR + "/libmnl.so.0").orThrow().stdout().strip();
+        Path library = installed("libmnl.so.0");
         // Hidden in a private mount namespace only this command lives in.
         String line = failsChangingNothing(() -> Shell.run(Shell.DEFAULT_TIMEOUT, null, List.of("unshare", "--mount",
                 "sh", "-c", "mount --bind /dev/null " + library + " && exec java -jar " + Bridgewall.jar()
