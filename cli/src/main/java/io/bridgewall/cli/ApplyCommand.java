@@ -110,7 +110,11 @@ final class ApplyCommand implements Callable<Integer> {
         if (BridgeNetfilter.reliedOnBy(policy)) {
             BridgeNetfilter.State state;
             try {
-                state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns()) : BridgeNetfilter.state(target.netns());
+                state = BridgeNetfilter.state(target.netns());
+                // Written only when off: a read-only /proc/sys with the sysctls already on is no failure.
+                if (enableBridgeNetfilter && state != BridgeNetfilter.State.ENABLED) {
+                    state = BridgeNetfilter.enable(target.netns());
+                }
             } catch (RuntimeException e) {
                 err.println("bridgewall: " + TerminalText.escape(BridgeNetfilter.enableFailed(ErrorReporter.describe(e),
                         target.netns())));

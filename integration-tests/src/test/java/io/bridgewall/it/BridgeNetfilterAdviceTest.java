@@ -148,12 +148,27 @@ class BridgeNetfilterAdviceTest {
         assertThat(sysctl()).isEqualTo("1");
     }
 
+    /** apply with /proc/sys read-only in a mount namespace of this command alone, as in many containers. */
+    private Shell.Result applyWithReadOnlySysctls(String... extra) {
+        return Shell.run(Shell.DEFAULT_TIMEOUT, null, List.of("unshare", "--mount", "sh", "-c",
+                "mount --bind -o ro /proc/sys /proc/sys && exec java -jar " + Bridgewall.jar() + " "
+                        + String.join(" ", apply(extra))));
+    }
+
+    @Test
+    void enableBridgeNetfilterWithTheSysctlsAlreadyOnWritesNothing() {
+        netns.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1", "net.bridge.bridge-nf-call-ip6tables=1")
+                .orThrow();
+
+        Shell.Result applied = applyWithReadOnlySysctls("--enable-br-netfilter");
+
+        assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+        assertThat(applied.stderr()).isEmpty();
+    }
+
     @Test
     void enableBridgeNetfilterFailingAfterTheCommitIsOneClearLine() {
-        // /proc/sys read-only in a mount namespace of this command alone, as in many containers.
-        Shell.Result result = Shell.run(Shell.DEFAULT_TIMEOUT, null, List.of("unshare", "--mount", "sh", "-c",
-                "mount --bind -o ro /proc/sys /proc/sys && exec java -jar " + Bridgewall.jar() + " "
-                        + String.join(" ", apply("--enable-br-netfilter"))));
+        Shell.Result result = applyWithReadOnlySysctls("--enable-br-netfilter");
 
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
         assertThat(result.stderr().lines()).hasSize(1);
