@@ -5,6 +5,7 @@ import io.bridgewall.kernel.BridgeNetfilter;
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.kernel.Verification;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.io.PrintWriter;
@@ -45,6 +46,18 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Apply even when the policy would lock out the SSH session this runs in.")
     boolean force;
 
+    // --check and --allow-no-br-netfilter (issue 11: safe rollout)
+    @Option(names = "--check",
+            description = "Show the whole transaction to the kernel and discard it, as 'nft -c' does: exit 0 when the "
+                    + "kernel would take it, 1 with the kernel's error naming the object when not. Nothing changes, "
+                    + "not even the ruleset generation.")
+    boolean check;
+
+    @Option(names = "--allow-no-br-netfilter",
+            description = "Apply even when br_netfilter is off while the policy isolates containers on one bridge "
+                    + "(they then reach each other); without it apply refuses with exit 1 and changes nothing.")
+    boolean allowNoBridgeNetfilter;
+
     @Spec
     CommandSpec spec;
 
@@ -54,6 +67,9 @@ final class ApplyCommand implements Callable<Integer> {
         Timing.mark("picocli: options parsed");
         if (confirmSeconds != null) {
             ConfirmWindow.checkSeconds(confirmSeconds);
+            if (check) {
+                throw new InvalidInputException("--confirm has no effect with --check (nothing is committed); drop one of them");
+            }
         }
         Policy policy = policyOptions.policy(target.netns());
         LockoutGuard.check(policy.hostInput(), force, policyOptions::warn);
@@ -64,16 +80,27 @@ final class ApplyCommand implements Callable<Integer> {
             out.println(policy.dockerFirewall().describe()
                     + (policy.hostInput().managed() ? "" : "; host input left alone (give --allow-port to manage it)"));
         }
+        PrintWriter err = spec.commandLine().getErr();
         try (Firewall firewall = Firewall.open(target.netns())) {
             Timing.mark("native libraries, socket");
+            // Refused before anything is sent, so the kernel keeps exactly what it had.
+            BridgeNetfilter.State bridgeNetfilter = BridgeNetfilter.reliedOnBy(policy)
+                    ? BridgeNetfilter.state(target.netns()) : BridgeNetfilter.State.ENABLED;
+            boolean flagWillEnable = enableBridgeNetfilter && bridgeNetfilter == BridgeNetfilter.State.DISABLED;
+            if (bridgeNetfilter != BridgeNetfilter.State.ENABLED && !allowNoBridgeNetfilter && !flagWillEnable) {
+                err.println("bridgewall: " + BridgeNetfilter.refusal(bridgeNetfilter, policy, target.netns()));
+                return ErrorReporter.RUNTIME_FAILURE;
+            }
+            if (check) {
+                return check(firewall, planned, bridgeNetfilter, out, err);
+            }
             Firewall.ApplyReport report;
             String howToConfirm = null;
             if (confirmSeconds == null) {
-                ConfirmWindow.warnIfPending(target.netns(), spec.commandLine().getErr());
+                ConfirmWindow.warnIfPending(target.netns(), err);
                 report = firewall.apply(planned);
             } else {
-                try (ConfirmWindow window = ConfirmWindow.open(firewall, planned, confirmSeconds, target.netns(),
-                        spec.commandLine().getErr())) {
+                try (ConfirmWindow window = ConfirmWindow.open(firewall, planned, confirmSeconds, target.netns(), err)) {
                     report = firewall.apply(planned);
                     howToConfirm = window.committed();
                 }
@@ -112,16 +139,77 @@ final class ApplyCommand implements Callable<Integer> {
                 out.println(verification.summary());
             }
         }
-        // Contained bridges need it as much as known ones: without it, same-bridge traffic is not filtered.
-        if (!policy.bridges().isEmpty() || !policy.containment().isOff()) {
-            BridgeNetfilter.State state = enableBridgeNetfilter ? BridgeNetfilter.enable(target.netns())
-                    : BridgeNetfilter.state(target.netns());
+        // Turned on only after the commit: bridged frames then meet the policy that expects them,
+        // never the previous forward ruleset, and a refused commit leaves the sysctls as they were.
+        if (BridgeNetfilter.reliedOnBy(policy)) {
+            BridgeNetfilter.State state;
+            try {
+                state = BridgeNetfilter.state(target.netns());
+                // Written only when off: a read-only /proc/sys with the sysctls already on is no failure.
+                if (enableBridgeNetfilter && state != BridgeNetfilter.State.ENABLED) {
+                    state = BridgeNetfilter.enable(target.netns());
+                }
+            } catch (RuntimeException e) {
+                err.println("bridgewall: " + TerminalText.escape(BridgeNetfilter.enableFailed(ErrorReporter.describe(e),
+                        target.netns())));
+                out.flush();
+                return ErrorReporter.RUNTIME_FAILURE;
+            }
             if (state != BridgeNetfilter.State.ENABLED) {
-                spec.commandLine().getErr().println("bridgewall: warning: " + BridgeNetfilter.advice(state, target.netns()));
+                if (enableBridgeNetfilter) {
+                    err.println("bridgewall: " + BridgeNetfilter.enableFailed("still off after writing the sysctls",
+                            target.netns()));
+                    out.flush();
+                    return ErrorReporter.RUNTIME_FAILURE;
+                }
+                // Only with --allow-no-br-netfilter: the user chose to go without.
+                err.println("bridgewall: warning: " + BridgeNetfilter.advice(state, target.netns()));
             }
         }
         Timing.mark("br_netfilter check");
         out.flush();
         return 0;
+    }
+
+    /** apply --check: the kernel sees the transaction and discards it; nothing is committed. */
+    private int check(Firewall firewall, RuleSet planned, BridgeNetfilter.State bridgeNetfilter, PrintWriter out,
+                      PrintWriter err) {
+        String table = "table " + planned.family().nftName() + " " + planned.table();
+        Applier.Validation validation = firewall.validate(planned);
+        if (!validation.accepted()) {
+            err.println("bridgewall: check failed, the kernel would refuse this apply: "
+                    + TerminalText.escape(validation.refusal().get().getMessage()) + " (nothing was committed)");
+            return ErrorReporter.RUNTIME_FAILURE;
+        }
+        Applier.Transaction wouldBe = validation.transaction();
+        Timing.mark("check (validated, not committed)");
+        if (wouldBe.kind() == Applier.Kind.UNCHANGED) {
+            out.printf("check: the kernel already holds the planned %s; apply would send nothing (generation %d)%n",
+                    table, wouldBe.generationBefore());
+        } else {
+            out.printf("check: the kernel would take it: apply would %s %s in one transaction of %d messages, %d bytes "
+                            + "(validated and discarded at generation %d; nothing was committed)%n",
+                    verb(wouldBe.kind()), table, wouldBe.messages(), wouldBe.bytes(), wouldBe.generationBefore());
+            wouldBe.differences().stream().limit(SHOWN_DIFFERENCES).forEach(difference -> out.println("  differs: " + difference));
+            if (wouldBe.differences().size() > SHOWN_DIFFERENCES) {
+                out.println("  ... and " + (wouldBe.differences().size() - SHOWN_DIFFERENCES) + " more");
+            }
+        }
+        if (bridgeNetfilter == BridgeNetfilter.State.DISABLED && enableBridgeNetfilter) {
+            out.println("check: apply would also turn on net.bridge.bridge-nf-call-ip(6)tables (--enable-br-netfilter)");
+        } else if (bridgeNetfilter != BridgeNetfilter.State.ENABLED) {
+            err.println("bridgewall: warning: " + BridgeNetfilter.advice(bridgeNetfilter, target.netns()));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String verb(Applier.Kind kind) {
+        return switch (kind) {
+            case INSTALLED -> "install";
+            case REPLACED -> "replace";
+            case UPDATED -> "update";
+            case UNCHANGED -> "leave unchanged";
+        };
     }
 }

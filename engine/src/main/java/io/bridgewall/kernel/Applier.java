@@ -163,7 +163,8 @@ public final class Applier {
                             + "the ruleset during each of " + ATTEMPTS + " attempts; run apply again when it is quieter");
                 }
                 if (error.errno() != Netlink.ERESTART) {
-                    throw NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error);
+                    throw KernelSupport.explain(planned,
+                            NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error));
                 }
                 pauseBeforeRetry(attempt);
                 continue;
@@ -178,6 +179,59 @@ public final class Applier {
             if (attempt == ATTEMPTS) {
                 throw cause;
             }
+        }
+    }
+
+    /**
+     * What the kernel said of a transaction it was shown and discarded.
+     *
+     * @param transaction what apply would send (UNCHANGED: nothing)
+     * @param refusal     the kernel's error naming the message it refused; empty when it would take it
+     */
+    public record Validation(Transaction transaction, Optional<KernelException> refusal) {
+        public boolean accepted() {
+            return refusal.isEmpty();
+        }
+    }
+
+    /**
+     * Shows the kernel the transaction an apply would send now, without BATCH_END (as
+     * {@code nft -c} does): the kernel runs every message and the table validation, answers
+     * each, and aborts. Nothing is committed, whatever the outcome: not even the generation
+     * moves. A refusal is an outcome; failing to read or to get an answer is thrown.
+     */
+    public static Validation validate(NetlinkSocket socket, RuleSet planned) {
+        String tableId = planned.family().nftName() + " " + planned.table();
+        for (int attempt = 1; ; attempt++) {
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            int generation = readBack.generation();
+            Compiled compiled = compile(readBack.table(), planned, OptionalInt.of(generation));
+            if (compiled.wire().isEmpty()) {
+                return new Validation(new Transaction(Kind.UNCHANGED, 0, 0, attempt, generation, List.of()),
+                        Optional.empty());
+            }
+            WireBatch wire = compiled.wire().get().forValidation();
+            Transaction wouldBe = new Transaction(compiled.kind(), wire.messageCount(), wire.byteLength(), attempt,
+                    generation, compiled.differences());
+            BatchOutcome outcome = socket.send(wire);
+            if (outcome instanceof BatchOutcome.Validated) {
+                return new Validation(wouldBe, Optional.empty());
+            }
+            // A stale generation (someone committed since our read) or a lost answer says nothing
+            // about the plan: read again and show it again, a bounded number of times.
+            KernelException error = outcome instanceof BatchOutcome.Refused refused ? refused.error()
+                    : ((BatchOutcome.Unknown) outcome).cause();
+            boolean retry = outcome instanceof BatchOutcome.Unknown || error.errno() == Netlink.ERESTART;
+            if (!retry) {
+                return new Validation(wouldBe, Optional.of(KernelSupport.explain(planned,
+                        NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error))));
+            }
+            if (attempt == ATTEMPTS) {
+                throw new KernelException(error.errno(), "checking table " + tableId, "no answer to " + ATTEMPTS
+                        + " attempts (someone else kept committing, or the answers were lost); nothing was committed: "
+                        + "run the check again");
+            }
+            pauseBeforeRetry(attempt);
         }
     }
 

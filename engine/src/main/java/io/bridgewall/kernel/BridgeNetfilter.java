@@ -1,6 +1,8 @@
 package io.bridgewall.kernel;
 
 import io.bridgewall.netlink.NetworkNamespace;
+import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,7 +51,10 @@ public final class BridgeNetfilter {
                     try {
                         Files.writeString(sysctl, "1\n");
                     } catch (IOException e) {
-                        throw new UncheckedIOException("cannot write " + sysctl + " (needs root)", e);
+                        // The reason, not a guess: EACCES as non-root, EROFS where /proc/sys is read-only (containers).
+                        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                                ? f.getReason() : e.getClass().getSimpleName();
+                        throw new UncheckedIOException("cannot write " + sysctl + ": " + reason, e);
                     }
                 }
             }
@@ -75,6 +80,58 @@ public final class BridgeNetfilter {
             case MODULE_NOT_LOADED -> "containers on the same bridge are NOT isolated from each other: "
                     + "br_netfilter is not loaded; run 'modprobe br_netfilter' and rerun with --enable-br-netfilter";
         };
+    }
+
+    /**
+     * The policy's bridges whose containers must not reach each other: docker0, networks with
+     * enable_icc=false, every bridge under strict isolation. Frames between two of their ports
+     * are bridged, and only br_netfilter sends them through the forward chain that drops them.
+     */
+    public static List<String> isolatedBridges(Policy policy) {
+        List<Bridge> talking = policy.interContainerBridges();
+        return policy.bridges().stream().filter(bridge -> !talking.contains(bridge))
+                .map(bridge -> bridge.name().value()).toList();
+    }
+
+    /**
+     * Whether the policy holds only with br_netfilter on: it isolates a bridge, or it contains
+     * bridges it does not know yet (isolated until the next apply names them).
+     */
+    public static boolean reliedOnBy(Policy policy) {
+        return !isolatedBridges(policy).isEmpty() || !policy.containment().isOff();
+    }
+
+    /**
+     * The one line apply exits with when br_netfilter is off and the policy relies on it:
+     * what would not hold, and the three ways on (turn it on, let apply turn it on, or accept it).
+     */
+    public static String refusal(State state, Policy policy, Optional<String> netns) {
+        List<String> isolated = isolatedBridges(policy);
+        String what = isolated.isEmpty() ? "containers on bridges not named yet"
+                : "containers on " + isolated.get(0) + (isolated.size() > 1 ? " (and " + (isolated.size() - 1)
+                        + " more isolated bridges)" : "");
+        String where = netns.map(n -> " in network namespace " + n).orElse("");
+        String inside = netns.map(n -> "ip netns exec " + n + " ").orElse("");
+        String fix = switch (state) {
+            case ENABLED -> throw new IllegalArgumentException("br_netfilter is on: nothing to refuse");
+            case DISABLED -> "net.bridge.bridge-nf-call-iptables is off" + where + ", so " + what
+                    + " would reach each other despite the policy; rerun with --enable-br-netfilter, or run '" + inside
+                    + "sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1'";
+            case MODULE_NOT_LOADED -> "br_netfilter is not loaded, so " + what + " would reach each other despite "
+                    + "the policy; run 'modprobe br_netfilter' and rerun with --enable-br-netfilter";
+        };
+        return "not applied: " + fix + " (or --allow-no-br-netfilter to apply without it); nothing was changed";
+    }
+
+    /**
+     * The one line for --enable-br-netfilter failing after the commit: the policy is in force,
+     * same-bridge isolation is not, and the command that finishes the job.
+     */
+    public static String enableFailed(String reason, Optional<String> netns) {
+        String inside = netns.map(n -> "ip netns exec " + n + " ").orElse("");
+        return "the policy is committed, but br_netfilter could not be turned on (" + reason + "), so containers on the "
+                + "same bridge are NOT isolated from each other: run 'modprobe br_netfilter' if it is not loaded, then '"
+                + inside + "sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1'";
     }
 
     private static <T> T inside(Optional<String> netns, Supplier<T> action) {

@@ -55,6 +55,15 @@ public final class Firewall implements AutoCloseable {
         return new ApplyReport(transaction, transaction.generationBefore(), after);
     }
 
+    /**
+     * What {@link #apply} would do, shown to the kernel whole and discarded (apply --check):
+     * the transaction, and the kernel's refusal naming the message when it would not take it.
+     * Nothing is committed.
+     */
+    public Applier.Validation validate(RuleSet ruleSet) {
+        return Applier.validate(socket, ruleSet);
+    }
+
     /** One consistent read of the table: ours and foreign, at one generation. */
     public ReadBack installed(String table, Family family) {
         return KernelReader.read(socket, table, family);

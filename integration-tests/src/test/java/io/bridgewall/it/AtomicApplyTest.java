@@ -233,11 +233,12 @@ class AtomicApplyTest {
     }
 
     @Test
-    void warnsWhenBridgedTrafficWouldBypassTheForwardChainAndCanFixIt() {
+    void refusesWhenBridgedTrafficWouldBypassTheForwardChainAndCanFixIt() {
         netns.exec("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0").orThrow();
-        Shell.Result warned = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
-        assertThat(warned.exitCode()).isZero();
-        assertThat(warned.stderr()).contains("NOT isolated").contains("--enable-br-netfilter");
+        Shell.Result refused = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("would reach each other").contains("--enable-br-netfilter");
+        assertThat(NftRuleset.text(netns)).as("refused before anything was sent").isEmpty();
 
         Shell.Result fixed = bridgewall("apply", "--no-docker", "--netns", netns.name(), "--bridge", "docker0=172.17.0.0/16",
                 "--enable-br-netfilter");

@@ -78,8 +78,9 @@ public final class NativeLibraries {
         // jffi writes its stub through an interruptible channel: loading on an interrupted thread
         // fails, and the failure sticks for the whole JVM. Load with the flag cleared, then restore it.
         boolean interrupted = Thread.interrupted();
+        T library;
         try {
-            return LibraryLoader.create(binding).failImmediately().load(soname);
+            library = LibraryLoader.create(binding).failImmediately().load(soname);
         } catch (LinkageError | RuntimeException e) {
             throw new MissingNativeLibraryException(soname + " not found: apt-get install " + debianPackage
                     + " (" + firstLine(e.getMessage()) + ")", e);
@@ -87,6 +88,34 @@ public final class NativeLibraries {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+        requireFunctions(binding, soname, debianPackage);
+        return library;
+    }
+
+    /**
+     * failImmediately() only fails for a library that is not there: a function it lacks would
+     * surface at its first call, in the middle of an apply, as an UnsatisfiedLinkError saying
+     * "unknown". So every function the binding declares is looked up now, in the library the
+     * dynamic linker found (the same dlopen by soname jnr did, so LD_LIBRARY_PATH applies).
+     */
+    static void requireFunctions(Class<?> binding, String soname, String debianPackage) {
+        com.kenai.jffi.Library handle = com.kenai.jffi.Library.getCachedInstance(soname,
+                com.kenai.jffi.Library.LAZY | com.kenai.jffi.Library.LOCAL);
+        if (handle == null) {
+            throw new MissingNativeLibraryException(soname + " not found: apt-get install " + debianPackage + " ("
+                    + com.kenai.jffi.Library.getLastError() + ")", null);
+        }
+        java.util.List<String> missing = java.util.Arrays.stream(binding.getMethods())
+                .filter(method -> !method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers()))
+                .map(java.lang.reflect.Method::getName).distinct().sorted()
+                .filter(name -> handle.getSymbolAddress(name) == 0).toList();
+        if (!missing.isEmpty()) {
+            throw new MissingNativeLibraryException(soname + " lacks " + missing.get(0)
+                    + (missing.size() > 1 ? " and " + (missing.size() - 1) + " more functions bridgewall calls" : "")
+                    + ": it is older than bridgewall needs, or not " + soname.replaceAll("\\.so.*", "") + " at all; "
+                    + "install " + debianPackage + " from Debian 12 or later (apt-get install " + debianPackage
+                    + ") and check that LD_LIBRARY_PATH does not lead to another copy", null);
         }
     }
 

@@ -12,6 +12,10 @@ import java.util.function.IntFunction;
  * for an ack, all of them, in order, also when one failed. Anything not addressed to our port,
  * not numbered within this batch, or NLMSG_NOOP is not ours and is skipped, which also drains
  * leftovers of earlier requests.
+ *
+ * <p>A batch without BATCH_END gets the same answers (the kernel queues them while it runs the
+ * messages and delivers them after its abort), and none for the missing end, so every answer is
+ * still matched to its request; all of them clean is {@link BatchOutcome.Validated}.
  */
 final class BatchReplies {
     private final int portId;
@@ -20,6 +24,7 @@ final class BatchReplies {
     private final BitSet expected = new BitSet();
     private final BitSet answered = new BitSet();
     private final IntFunction<String> describe;
+    private final boolean commits;
     private KernelException firstError;
     private BatchOutcome outcome;
 
@@ -36,6 +41,7 @@ final class BatchReplies {
             }
         }
         this.describe = i -> batch.messages().get(i).description();
+        this.commits = batch.commits();
         if (expected.isEmpty()) {
             throw new IllegalArgumentException("a batch without a message that asks for an ack cannot be confirmed");
         }
@@ -81,8 +87,9 @@ final class BatchReplies {
             firstError = error(errno, index, message);
         }
         if (answered.cardinality() == expected.cardinality()) {
-            outcome = firstError == null ? new BatchOutcome.Committed(expected.cardinality())
-                    : new BatchOutcome.Refused(firstError);
+            int messages = expected.cardinality();
+            outcome = firstError != null ? new BatchOutcome.Refused(firstError)
+                    : commits ? new BatchOutcome.Committed(messages) : new BatchOutcome.Validated(messages);
         }
     }
 

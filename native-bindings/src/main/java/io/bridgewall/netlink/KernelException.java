@@ -15,7 +15,8 @@ public class KernelException extends RuntimeException {
 
     public KernelException(int errno, String operation, String detail) {
         this(errno, operation, operation + ": " + NativeLibraries.describeErrno(errno) + " (errno " + errno + ")"
-                + (detail == null || detail.isEmpty() ? "" : ": " + detail) + hint(errno), null);
+                + (detail == null || detail.isEmpty() ? "" : ": " + detail)
+                + (detail != null && detail.contains("CAP_") ? "" : hint(errno)), null);
     }
 
     /** For subclasses that word the whole message themselves. */
@@ -34,6 +35,6 @@ public class KernelException extends RuntimeException {
     }
 
     private static String hint(int errno) {
-        return errno == EPERM ? "; bridgewall needs root or CAP_NET_ADMIN" : "";
+        return errno == EPERM ? "; bridgewall needs root or CAP_NET_ADMIN: run it as root (e.g. with sudo)" : "";
     }
 }

@@ -36,7 +36,10 @@ final class MnlTransport implements NetlinkTransport {
         LibMnl mnl = NativeLibraries.mnl();
         Pointer socket = mnl.mnl_socket_open(protocol);
         if (socket == null) {
-            throw new KernelException(NativeLibraries.lastErrno(), "opening a netlink socket", null);
+            int errno = NativeLibraries.lastErrno();
+            throw new KernelException(errno, "opening a netlink socket", errno == Netlink.EPROTONOSUPPORT
+                    && protocol == Netlink.NETLINK_NETFILTER ? "the kernel has no nfnetlink; run 'modprobe nfnetlink' "
+                    + "(CONFIG_NETFILTER_NETLINK) and run it again" : null);
         }
         MnlTransport transport = new MnlTransport(socket);
         try {

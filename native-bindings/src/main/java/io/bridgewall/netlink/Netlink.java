@@ -43,6 +43,10 @@ public final class Netlink {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
+    public static final int EINVAL = 22;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EAFNOSUPPORT = 97;
+    public static final int EPROTONOSUPPORT = 93;
     public static final int EIO = 5;
     public static final int EAGAIN = 11;
     /** libmnl's answer to a datagram cut to fit the buffer (MSG_TRUNC). */

@@ -110,7 +110,8 @@ public final class NetworkNamespace {
             if (libc.setns(fd, LibC.CLONE_NEWNET) != 0) {
                 int errno = NativeLibraries.lastErrno();
                 throw new KernelException(errno, "entering network namespace " + path,
-                        errno == KernelException.EPERM ? "needs root or CAP_SYS_ADMIN" : null);
+                        errno == KernelException.EPERM
+                                ? "run bridgewall as root: entering a namespace needs CAP_SYS_ADMIN, nf_tables CAP_NET_ADMIN" : null);
             }
         } finally {
             libc.close(fd);

@@ -10,13 +10,24 @@ import java.util.OptionalInt;
  * One nf_tables transaction as a value: BATCH_BEGIN, the messages, BATCH_END, byte for byte as
  * they go to the kernel in one datagram, except the sequence numbers, which the sending socket
  * fills in. Can be printed and compared without a socket.
+ *
+ * <p>A batch without BATCH_END ({@link #forValidation()}) is what {@code nft -c} sends: the
+ * kernel (nfnetlink_rcv_batch) runs every message, answers each as usual, never reaches the
+ * commit, and aborts with NFNL_ABORT_VALIDATE, which also runs the table validation a commit
+ * would (loops, hook constraints). Nothing changes, not even the generation.
  */
 public record WireBatch(List<WireMessage> messages) {
     public WireBatch {
         messages = List.copyOf(messages);
-        if (messages.size() < 2 || messages.get(0).type() != Netlink.NFNL_MSG_BATCH_BEGIN
-                || messages.get(messages.size() - 1).type() != Netlink.NFNL_MSG_BATCH_END) {
-            throw new IllegalArgumentException("a batch starts with BATCH_BEGIN and ends with BATCH_END");
+        if (messages.isEmpty() || messages.get(0).type() != Netlink.NFNL_MSG_BATCH_BEGIN) {
+            throw new IllegalArgumentException("a batch starts with BATCH_BEGIN");
+        }
+        for (int i = 1; i < messages.size(); i++) {
+            int type = messages.get(i).type();
+            boolean last = i == messages.size() - 1;
+            if (type == Netlink.NFNL_MSG_BATCH_BEGIN || type == Netlink.NFNL_MSG_BATCH_END && !last) {
+                throw new IllegalArgumentException("a batch has one BATCH_BEGIN, first, and at most one BATCH_END, last");
+            }
         }
     }
 
@@ -31,7 +42,17 @@ public record WireBatch(List<WireMessage> messages) {
 
     /** The messages between begin and end. */
     public List<WireMessage> body() {
-        return messages.subList(1, messages.size() - 1);
+        return messages.subList(1, commits() ? messages.size() - 1 : messages.size());
+    }
+
+    /** Whether the kernel commits this batch when it takes it: it ends with BATCH_END. */
+    public boolean commits() {
+        return messages.size() > 1 && messages.get(messages.size() - 1).type() == Netlink.NFNL_MSG_BATCH_END;
+    }
+
+    /** The same transaction without BATCH_END: the kernel checks every message and commits nothing. */
+    public WireBatch forValidation() {
+        return commits() ? new WireBatch(messages.subList(0, messages.size() - 1)) : this;
     }
 
     /** The generation the batch may commit at (NFNL_BATCH_GENID), if it names one. */
@@ -75,6 +96,6 @@ public record WireBatch(List<WireMessage> messages) {
 
     @Override
     public String toString() {
-        return "WireBatch[" + messages.size() + " messages, " + byteLength() + " bytes]";
+        return "WireBatch[" + messages.size() + " messages, " + byteLength() + " bytes" + (commits() ? "" : ", validation only") + "]";
     }
 }

@@ -69,12 +69,24 @@ public final class NftRequests {
     /** The ruleset's generation id: it changes with every committed transaction. */
     public static int generation(NetlinkSocket socket) {
         List<Integer> ids = new ArrayList<>();
-        get(socket, Netlink.NFT_MSG_GETGEN, 0, "reading the ruleset generation", header -> {
-        }, message -> {
-            try (NftnlGen gen = NftnlGen.parse(message)) {
-                ids.add(gen.id());
+        try {
+            get(socket, Netlink.NFT_MSG_GETGEN, 0, "reading the ruleset generation", header -> {
+            }, message -> {
+                try (NftnlGen gen = NftnlGen.parse(message)) {
+                    ids.add(gen.id());
+                }
+            });
+        } catch (KernelException e) {
+            // nfnetlink answers a request for a subsystem it has (and could load) no code for with
+            // EINVAL, a batch with EOPNOTSUPP: every kernel with nf_tables answers GETGEN.
+            if (e.getClass() == KernelException.class
+                    && (e.errno() == Netlink.EINVAL || e.errno() == Netlink.EOPNOTSUPP)) {
+                throw new KernelException(e.errno(), e.operation(), "the kernel has no nf_tables; run 'modprobe "
+                        + "nf_tables' (a kernel built with CONFIG_NF_TABLES, Linux 4.14 or later for what bridgewall "
+                        + "uses) and run it again; nothing was changed");
             }
-        });
+            throw e;
+        }
         if (ids.size() != 1) {
             throw new KernelException(Netlink.EPROTO, "reading the ruleset generation",
                     "the kernel answered with " + ids.size() + " generation messages instead of one");
