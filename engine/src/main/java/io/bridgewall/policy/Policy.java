@@ -14,7 +14,7 @@ import java.util.Set;
  * construction, so the planner never sees a bad value.
  */
 public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
-                     Isolation isolation) {
+                     Isolation isolation, DropLogging dropLogging) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -37,6 +37,9 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (isolation == null) {
             throw new InvalidInputException("isolation is missing");
         }
+        if (dropLogging == null) {
+            throw new InvalidInputException("drop logging is missing");
+        }
         Set<InterfaceName> seen = new HashSet<>();
         for (Bridge bridge : bridges) {
             if (!seen.add(bridge.name())) {
@@ -44,6 +47,12 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
             }
         }
         rejectOverlappingSubnets(bridges);
+    }
+
+    /** Drops not logged. */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
+                  Isolation isolation) {
+        this(bridges, blockedDestinations, hostInput, containment, isolation, DropLogging.off());
     }
 
     /** Docker's isolation semantics (each network's enable_icc). */
@@ -61,11 +70,15 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, dropLogging);
     }
 
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, dropLogging);
+    }
+
+    public Policy withDropLogging(DropLogging other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other);
     }
 
     /**
