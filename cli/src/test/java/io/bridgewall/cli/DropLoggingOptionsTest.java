@@ -42,7 +42,7 @@ class DropLoggingOptionsTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("#   logging: drops logged to the kernel log, at most 10/minute per reason and IP family (burst 5)")
-                .contains("ip daddr @blocked_v4 limit rate 10/minute log prefix \"bridgewall blocked: \" comment")
+                .contains("ip daddr @blocked_v4 oifname != @contained limit rate 10/minute log prefix \"bridgewall blocked: \" comment")
                 .contains("log prefix \"bridgewall isolation: \"").contains("log prefix \"bridgewall inbound: \"")
                 .contains("log prefix \"bridgewall internal: \"")
                 .contains("\t\tlimit rate 10/minute log prefix \"bridgewall input: \" comment \"log: host input dropped by policy\"\n\t}");

@@ -158,11 +158,12 @@ public final class Planner {
     }
 
     /**
-     * Logging of drops (issue 10), when on: a log rule just before each drop, with the drop's
+     * Logging of drops (issue 10), when on: log rules just before each drop, with the drop's
      * matches, then {@code limit rate … log prefix "<reason>" …} and no verdict. Never {@code
      * limit … log … drop} in one rule: above the limit that rule stops matching and the packet
      * goes on, undropped. The input chain drops by its policy, so its log rule comes last; its
      * {@code ct state invalid drop} is not logged (late segments of closed connections: noise).
+     * The plan without logging is left exactly as it is.
      */
     private static Chain withDropLogging(Chain chain, DropLogging logging) {
         if (!logging.enabled()) {
@@ -172,7 +173,7 @@ public final class Planner {
         List<Rule> rules = new ArrayList<>();
         for (Rule rule : chain.rules()) {
             if (!dropsByPolicy && rule.statements().contains(drop())) {
-                rules.add(logRule(rule.matches(), dropReason(rule), logging, rule.comment()));
+                rules.addAll(logRules(rule, logging));
             }
             rules.add(rule);
         }
@@ -180,6 +181,28 @@ public final class Planner {
             rules.add(logRule(List.of(), DropLogging.Reason.HOST_INPUT, logging, "host input dropped by policy"));
         }
         return new Chain(chain.name(), chain.type(), chain.hook(), chain.priority(), chain.policy(), rules);
+    }
+
+    /**
+     * One log rule with the drop's matches; three for a blocked-range drop, split by where the
+     * packet goes. Docker's subnets lie in the blocked ranges (172.17.0.0/16, 192.168.0.0/20 pools,
+     * fd00::/8), so traffic between containers meets that drop before the isolation drops: it is
+     * logged as isolation when it goes to a container bridge, as blocked otherwise. The three
+     * output-interface conditions cover every packet exactly once.
+     */
+    private static List<Rule> logRules(Rule drop, DropLogging logging) {
+        DropLogging.Reason reason = dropReason(drop);
+        if (reason != DropLogging.Reason.BLOCKED) {
+            return List.of(logRule(drop.matches(), reason, logging, drop.comment()));
+        }
+        List<Match> toContainer = with(drop.matches(), containerBridge(Direction.OUT).toArray(Match[]::new));
+        List<Match> notToContainerBridge = with(drop.matches(), new Match.InterfaceInSet(Direction.OUT, CONTAINED, true));
+        List<Match> toUncontained = with(drop.matches(), new Match.InterfaceInSet(Direction.OUT, CONTAINED, false),
+                new Match.InterfaceInSet(Direction.OUT, UNCONTAINED, false));
+        return List.of(
+                logRule(toContainer, DropLogging.Reason.ISOLATION, logging, drop.comment() + ", to a container bridge"),
+                logRule(notToContainerBridge, reason, logging, drop.comment()),
+                logRule(toUncontained, reason, logging, drop.comment() + ", to an uncontained bridge"));
     }
 
     private static Rule logRule(List<Match> matches, DropLogging.Reason reason, DropLogging logging, String dropped) {

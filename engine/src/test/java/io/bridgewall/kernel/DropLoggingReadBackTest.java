@@ -23,11 +23,15 @@ class DropLoggingReadBackTest {
     private static final RuleSet PLAN = Planner.plan(Fixtures.samplePolicy()
             .withDropLogging(DropLogging.parse(true, Optional.of("10/minute"), OptionalInt.of(5))));
     private static final TableDump AS_INSTALLED = KernelDumps.of(PLAN);
+    private static final String TAMPERED_RULE = "log: container to private or local IPv4";
+    /** Its place in the forward chain, counted from 1 as the differences do. */
+    private static final int TAMPERED_AT = PLAN.chain(Planner.FORWARD).orElseThrow().rules().stream()
+            .map(Rule::comment).toList().indexOf(TAMPERED_RULE) + 1;
 
     /** The installed table with every log or limit expression of the forward chain's blocked-IPv4 log rule edited. */
     private static TableDump tampered(UnaryOperator<Expr> edit) {
         List<TableDump.RuleDump> rules = AS_INSTALLED.rules().stream()
-                .map(r -> r.comment().equals("log: container to private or local IPv4")
+                .map(r -> r.comment().equals(TAMPERED_RULE)
                         ? new TableDump.RuleDump(r.chain(), r.exprs().stream().map(edit).toList(), r.comment()) : r)
                 .toList();
         return new TableDump(AS_INSTALLED.table(), AS_INSTALLED.family(), 0, AS_INSTALLED.sets(), AS_INSTALLED.chains(),
@@ -59,10 +63,10 @@ class DropLoggingReadBackTest {
         assertThat(result.replaceWholeTable()).isFalse();
         assertThat(result.changes()).containsExactly(new TableDiff.Change.ReplaceRules(PLAN.chain(Planner.FORWARD).orElseThrow()));
         assertThat(result.differences()).singleElement().asString()
-                .startsWith("chain forward rule 6 is `iifname @contained iifname != @uncontained ip daddr @blocked_v4 "
-                        + "limit rate 10/minute log prefix \"nothing to see: \" group 5")
-                .contains("the plan has `iifname @contained iifname != @uncontained ip daddr @blocked_v4 limit rate 10/minute "
-                        + "log prefix \"bridgewall blocked: \" group 5");
+                .startsWith("chain forward rule " + TAMPERED_AT + " is `iifname @contained iifname != @uncontained ip daddr @blocked_v4 "
+                        + "oifname != @contained limit rate 10/minute log prefix \"nothing to see: \" group 5")
+                .contains("the plan has `iifname @contained iifname != @uncontained ip daddr @blocked_v4 oifname != @contained "
+                        + "limit rate 10/minute log prefix \"bridgewall blocked: \" group 5");
     }
 
     @Test
@@ -77,7 +81,7 @@ class DropLoggingReadBackTest {
             TableDiff.Result result = diff(tampered(tampering));
             assertThat(result.replaceWholeTable()).isFalse();
             assertThat(result.changes()).containsExactly(new TableDiff.Change.ReplaceRules(PLAN.chain(Planner.FORWARD).orElseThrow()));
-            assertThat(result.differences()).singleElement().asString().startsWith("chain forward rule 6 is `");
+            assertThat(result.differences()).singleElement().asString().startsWith("chain forward rule " + TAMPERED_AT + " is `");
         }
     }
 
@@ -89,10 +93,10 @@ class DropLoggingReadBackTest {
                 limits(l -> new Expr.Limit(l.rate(), 7, l.burst(), l.type(), l.flags())),
                 logs(l -> new Expr.Log("", l.group(), l.level())),
                 logs(l -> new Expr.Log(l.prefix(), OptionalInt.empty(), OptionalInt.of(8))))) {
-            Rule read = TableMapping.map(tampered(tampering)).ours().chain(Planner.FORWARD).orElseThrow().rules().get(5);
+            Rule read = TableMapping.map(tampered(tampering)).ours().chain(Planner.FORWARD).orElseThrow().rules().get(TAMPERED_AT - 1);
             assertThat(read.unparsed()).isNotEmpty();
             assertThat(diff(tampered(tampering)).differences()).singleElement().asString()
-                    .startsWith("chain forward rule 6 is `# not made by bridgewall: ");
+                    .startsWith("chain forward rule " + TAMPERED_AT + " is `# not made by bridgewall: ");
         }
     }
 }

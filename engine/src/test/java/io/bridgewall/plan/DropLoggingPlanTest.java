@@ -51,24 +51,42 @@ class DropLoggingPlanTest {
     }
 
     @Test
-    void eachForwardDropHasItsOwnLogRuleJustBeforeItWithTheSameMatchesAndNoVerdict() {
+    void eachForwardDropHasItsLogRulesJustBeforeItWithTheSameMatchesAndNoVerdict() {
         List<Rule> rules = chain(LOGGED, Planner.FORWARD).rules();
         List<Rule> drops = chain(Planner.plan(samplePolicy()), Planner.FORWARD).rules().stream()
                 .filter(r -> r.statements().contains(new Statement.Drop())).toList();
 
         assertThat(drops).hasSize(8);
+        int logRules = 0;
         for (Rule drop : drops) {
             int at = rules.indexOf(drop);
             assertThat(at).as("drop kept: " + drop.comment()).isPositive();
-            Rule log = rules.get(at - 1);
-            assertThat(log.matches()).as("matches of the log rule before " + drop.comment()).isEqualTo(drop.matches());
-            // limit then log, nothing else: above the limit this rule stops, the drop after it does not
-            assertThat(log.statements()).hasSize(2)
-                    .first().isEqualTo(new Statement.Limit(3, Statement.Limit.Unit.SECOND, Statement.Limit.DEFAULT_BURST));
-            assertThat(log.statements().get(1)).isInstanceOf(Statement.Log.class);
-            assertThat(log.comment()).isEqualTo("log: " + drop.comment());
+            boolean blocked = drop.comment().startsWith("container to private or local");
+            List<Rule> logs = rules.subList(at - (blocked ? 3 : 1), at);
+            logRules += logs.size();
+            for (Rule log : logs) {
+                assertThat(log.matches().subList(0, drop.matches().size())).as("matches of the log rule before " + drop.comment())
+                        .isEqualTo(drop.matches());
+                // limit then log, nothing else: above the limit this rule stops, the drop after it does not
+                assertThat(log.statements()).hasSize(2)
+                        .first().isEqualTo(new Statement.Limit(3, Statement.Limit.Unit.SECOND, Statement.Limit.DEFAULT_BURST));
+                assertThat(log.statements().get(1)).isInstanceOf(Statement.Log.class);
+                assertThat(log.comment()).startsWith("log: " + drop.comment());
+            }
+            if (!blocked) {
+                assertThat(logs.get(0).matches()).isEqualTo(drop.matches());
+            } else {
+                // where the packet goes, each case once: a container bridge, no container bridge, an uncontained one
+                assertThat(logs).extracting(log -> log.matches().subList(drop.matches().size(), log.matches().size()))
+                        .containsExactly(
+                                List.of(new Match.InterfaceInSet(Match.Direction.OUT, Planner.CONTAINED, false),
+                                        new Match.InterfaceInSet(Match.Direction.OUT, Planner.UNCONTAINED, true)),
+                                List.of(new Match.InterfaceInSet(Match.Direction.OUT, Planner.CONTAINED, true)),
+                                List.of(new Match.InterfaceInSet(Match.Direction.OUT, Planner.CONTAINED, false),
+                                        new Match.InterfaceInSet(Match.Direction.OUT, Planner.UNCONTAINED, false)));
+            }
         }
-        assertThat(rules).filteredOn(DropLoggingPlanTest::logs).hasSize(drops.size());
+        assertThat(rules).filteredOn(DropLoggingPlanTest::logs).hasSize(logRules).hasSize(12);
         assertThat(rules.get(0).statements()).as("the same-bridge accept stays first, unlogged")
                 .containsExactly(Statement.Counter.zero(), new Statement.Accept());
     }
@@ -80,8 +98,16 @@ class DropLoggingPlanTest {
                 .containsExactly(
                         tuple("log: internal network: nothing leaves", Statement.Log.toGroup("bridgewall internal: ", 5)),
                         tuple("log: internal network: nothing enters", Statement.Log.toGroup("bridgewall internal: ", 5)),
+                        tuple("log: container to private or local IPv4, to a container bridge",
+                                Statement.Log.toGroup("bridgewall isolation: ", 5)),
                         tuple("log: container to private or local IPv4", Statement.Log.toGroup("bridgewall blocked: ", 5)),
+                        tuple("log: container to private or local IPv4, to an uncontained bridge",
+                                Statement.Log.toGroup("bridgewall blocked: ", 5)),
+                        tuple("log: container to private or local IPv6, to a container bridge",
+                                Statement.Log.toGroup("bridgewall isolation: ", 5)),
                         tuple("log: container to private or local IPv6", Statement.Log.toGroup("bridgewall blocked: ", 5)),
+                        tuple("log: container to private or local IPv6, to an uncontained bridge",
+                                Statement.Log.toGroup("bridgewall blocked: ", 5)),
                         tuple("log: container to container IPv4", Statement.Log.toGroup("bridgewall isolation: ", 5)),
                         tuple("log: container to container IPv6", Statement.Log.toGroup("bridgewall isolation: ", 5)),
                         tuple("log: container to a container bridge, its own or another, known or not",
@@ -107,7 +133,7 @@ class DropLoggingPlanTest {
         RuleSet plan = Planner.plan(samplePolicy().withDropLogging(DropLogging.parse(true, Optional.empty(), OptionalInt.empty())));
 
         assertThat(plan.chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs)
-                .hasSize(9)
+                .hasSize(13)
                 .allSatisfy(rule -> assertThat(rule.statements()).first()
                         .isEqualTo(new Statement.Limit(10, Statement.Limit.Unit.MINUTE, 5)))
                 .allSatisfy(rule -> assertThat(((Statement.Log) rule.statements().get(1)).destination())
@@ -117,12 +143,12 @@ class DropLoggingPlanTest {
     @Test
     void strictIsolationAndUnmanagedInputAreLoggedTheSameWay() {
         Policy strict = samplePolicy().withIsolation(Isolation.STRICT).withDropLogging(TO_GROUP_5);
-        assertThat(Planner.plan(strict).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(9);
+        assertThat(Planner.plan(strict).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(13);
 
         Policy noInput = new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED,
                 io.bridgewall.policy.HostInput.unmanaged()).withDropLogging(TO_GROUP_5);
         assertThat(Planner.plan(noInput).chains()).extracting(Chain::name).containsExactly("forward", "postrouting");
-        assertThat(Planner.plan(noInput).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(8);
+        assertThat(Planner.plan(noInput).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(12);
     }
 
     @Test
@@ -131,7 +157,7 @@ class DropLoggingPlanTest {
                 .filter(r -> r.comment().equals("log: container to private or local IPv4")).findFirst().orElseThrow();
 
         assertThat(NftSyntax.ruleText(blockedV4)).isEqualTo("iifname @contained iifname != @uncontained ip daddr @blocked_v4 "
-                + "limit rate 3/second log prefix \"bridgewall blocked: \" group 5 comment \"log: container to private or local IPv4\"");
+                + "oifname != @contained limit rate 3/second log prefix \"bridgewall blocked: \" group 5 comment \"log: container to private or local IPv4\"");
     }
 
     static Stream<Rule> loggedRules() {

@@ -76,8 +76,8 @@ class DropLoggingKernelTest {
             assertThat(NftRuleset.text(netns)).isEqualTo(NftRuleset.text(viaNft));
         }
         String listed = table();
-        // nft's own words for what the kernel holds: 8 forward drops and the input policy, each logged
-        assertThat(listed.lines().filter(l -> l.contains(" log prefix \"bridgewall ")).count()).isEqualTo(9);
+        // nft's own words for what the kernel holds: 12 log rules before the 8 forward drops, one before the input policy
+        assertThat(listed.lines().filter(l -> l.contains(" log prefix \"bridgewall ")).count()).isEqualTo(13);
         assertThat(listed.lines().filter(l -> l.contains(" log prefix \"bridgewall ")).map(l -> l.replaceAll(" comment \".*\"$", "")))
                 .allSatisfy(l -> assertThat(l).contains("limit rate " + (logging.contains("--log-rate")
                         ? logging.get(logging.indexOf("--log-rate") + 1) : "10/minute") + " log prefix")
@@ -90,7 +90,7 @@ class DropLoggingKernelTest {
     void aPrefixRateOrGroupChangedWithNftIsNamedAndRepaired() {
         assertThat(apply(TO_GROUP).exitCode()).isZero();
         String asApplied = table();
-        assertThat(asApplied).contains("ip daddr @blocked_v4 limit rate 10/minute log prefix \"bridgewall blocked: \" group 5 comment");
+        assertThat(asApplied).contains("ip daddr @blocked_v4 oifname != @contained limit rate 10/minute log prefix \"bridgewall blocked: \" group 5 comment");
 
         for (String[] tampering : new String[][] {
                 {"log prefix \"bridgewall blocked: \" group 5", "log prefix \"nothing to see: \" group 5", "log prefix \"nothing to see: \""},
