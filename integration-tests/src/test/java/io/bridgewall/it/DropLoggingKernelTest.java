@@ -9,6 +9,7 @@ import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,25 +93,47 @@ class DropLoggingKernelTest {
         String asApplied = table();
         assertThat(asApplied).contains("ip daddr @blocked_v4 oifname != @contained limit rate 10/minute log prefix \"bridgewall blocked: \" group 5 comment");
 
-        for (String[] tampering : new String[][] {
+        assertRepairs(TO_GROUP, asApplied, new String[][] {
                 {"log prefix \"bridgewall blocked: \" group 5", "log prefix \"nothing to see: \" group 5", "log prefix \"nothing to see: \""},
                 {"limit rate 10/minute log prefix \"bridgewall blocked: \"", "limit rate 1000/second log prefix \"bridgewall blocked: \"",
                         "limit rate 1000/second"},
                 {"log prefix \"bridgewall blocked: \" group 5", "log prefix \"bridgewall blocked: \" group 6", "group 6"},
                 {"limit rate 10/minute log prefix \"bridgewall blocked: \"",
                         "limit rate 10/minute burst 50 packets log prefix \"bridgewall blocked: \"", "burst 50 packets"},
+                // attributes bridgewall never sends: not read as its own rule
                 {"limit rate 10/minute log prefix \"bridgewall input: \"", "limit rate over 10/minute log prefix \"bridgewall input: \"",
-                        "# not made by bridgewall: "}}) {
-            String edited = asApplied.replaceFirst(java.util.regex.Pattern.quote(tampering[0]), tampering[1]);
+                        "# not made by bridgewall: "},
+                {"log prefix \"bridgewall inbound: \" group 5", "log prefix \"bridgewall inbound: \" group 5 snaplen 100",
+                        "# not made by bridgewall: "}});
+    }
+
+    @Test
+    void aKernelLogsLevelOrFlagsChangedWithNftAreNamedAndRepaired() {
+        List<String> kernelLog = List.of("--log-drops");
+        assertThat(apply(kernelLog).exitCode()).isZero();
+        String asApplied = table();
+        assertThat(asApplied).contains("limit rate 10/minute log prefix \"bridgewall input: \" comment");
+
+        assertRepairs(kernelLog, asApplied, new String[][] {
+                {"log prefix \"bridgewall input: \"", "log prefix \"bridgewall input: \" level info", "level info"},
+                {"log prefix \"bridgewall input: \"", "log prefix \"bridgewall input: \" group 3", "group 3"},
+                {"log prefix \"bridgewall input: \"", "log prefix \"bridgewall input: \" flags tcp sequence",
+                        "# not made by bridgewall: "}});
+    }
+
+    /** Each tampering {from, to, what apply must name} reloads our table from nft's listing with one edit, then applies. */
+    private void assertRepairs(List<String> logging, String asApplied, String[][] tamperings) {
+        for (String[] tampering : tamperings) {
+            String edited = asApplied.replaceFirst(Pattern.quote(tampering[0]), tampering[1]);
             assertThat(edited).as("the edit applies: " + tampering[0]).isNotEqualTo(asApplied);
             Shell.run(Shell.DEFAULT_TIMEOUT, "delete table inet bridgewall\n" + edited,
                     List.of("ip", "netns", "exec", netns.name(), "nft", "-f", "-")).orThrow();
             assertThat(table()).as("nft holds the tampered rule").contains(tampering[1]);
 
-            Shell.Result repaired = apply(TO_GROUP);
+            Shell.Result repaired = apply(logging);
             assertThat(repaired.exitCode()).as(repaired.stdout() + repaired.stderr()).isZero();
             assertThat(repaired.stdout()).as(tampering[1]).startsWith("updated table inet bridgewall")
-                    .containsPattern("  was: chain (forward|input) rule \\d+ is `[^`]*" + java.util.regex.Pattern.quote(tampering[2]))
+                    .containsPattern("  was: chain (forward|input) rule \\d+ is `[^`]*" + Pattern.quote(tampering[2]))
                     .contains("verified: the kernel holds exactly the planned table");
             assertThat(table()).as("repaired").isEqualTo(asApplied);
         }
