@@ -78,6 +78,9 @@ final class PlanCommand implements Callable<Integer> {
                     + (talking.contains(bridge) ? " containers-talk" : " containers-isolated (" + isolatedBecause(policy, bridge) + ")")
                     + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
         }
+        if (policy.dropLogging().enabled()) {
+            lines.add("  logging: " + policy.dropLogging().describe());
+        }
         lines.addAll(publishedPortLines(policy));
         return lines;
     }

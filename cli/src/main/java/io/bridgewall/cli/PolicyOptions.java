@@ -12,6 +12,7 @@ import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.DockerFirewall;
+import io.bridgewall.policy.DropLogging;
 import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
@@ -28,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -130,6 +133,42 @@ final class PolicyOptions {
     }
     // --- end of published ports ---
 
+    // --- Logging of drops (issue 10): off by default -------------------------------------
+    @Option(names = "--log-drops",
+            description = "Log dropped packets, rate-limited, with a prefix per reason (bridgewall blocked:, isolation:, "
+                    + "internal:, inbound:, input:); to the kernel log, or with --log-group to an NFLOG group.")
+    boolean logDrops;
+
+    @Option(names = "--log-rate", paramLabel = "N/second|minute|hour|day",
+            description = "With --log-drops: at most this many lines per reason (default: 10/minute, burst 5).")
+    String logRate;
+
+    @Option(names = "--log-group", paramLabel = "N",
+            description = "With --log-drops: send the lines to NFLOG group N (0-65535) for ulogd or "
+                    + "'tcpdump -i nflog:N' instead of the kernel log.")
+    Integer logGroup;
+
+    /** --log-drops, --log-rate, --log-group; the two values mean nothing without the switch. */
+    DropLogging dropLogging() {
+        if (!logDrops && (logRate != null || logGroup != null)) {
+            throw new InvalidInputException((logRate != null ? "--log-rate" : "--log-group")
+                    + " has no effect without --log-drops; add --log-drops");
+        }
+        DropLogging.Rate rate = logRate == null ? DropLogging.DEFAULT_RATE
+                : option("--log-rate", () -> DropLogging.Rate.parse(logRate));
+        OptionalInt group = logGroup == null ? OptionalInt.empty() : OptionalInt.of(logGroup);
+        return option("--log-group", () -> new DropLogging(logDrops, rate, group));
+    }
+
+    /** The value, or its one-line error with the option's name in front. */
+    private static <T> T option(String name, Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(name + ": " + e.getMessage());
+        }
+    }
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -160,6 +199,7 @@ final class PolicyOptions {
         Isolation.parse(isolation);
         DockerFirewallOption.parse(dockerFirewall);
         checkPublishedPorts();
+        dropLogging();
     }
 
     /** --allow, each parsed; the errors name the option. */
@@ -184,7 +224,7 @@ final class PolicyOptions {
         Containment containment = containment();
         DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(docker), containment,
-                Isolation.parse(isolation)).withAllowances(allowances()).withDockerFirewall(docker);
+                Isolation.parse(isolation)).withAllowances(allowances()).withDockerFirewall(docker).withDropLogging(dropLogging());
         policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
                 + "network or bridge " + (noDocker ? "given with --bridge" : "known to Docker")
                 + "; that part allows nothing until the network exists"));

@@ -5,6 +5,7 @@ import io.bridgewall.nftnl.NftnlExpr;
 import io.bridgewall.nftnl.NftnlExprView;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.Expr;
+import java.util.OptionalInt;
 
 /** Maps our expression records to libnftnl expressions and back. */
 final class ExprCodec {
@@ -30,6 +31,10 @@ final class ExprCodec {
             return NftnlExpr.counter();
         } else if (expr instanceof Expr.Masquerade) {
             return NftnlExpr.masquerade();
+        } else if (expr instanceof Expr.Log e) {
+            return NftnlExpr.log(e.prefix(), e.group(), e.level());
+        } else if (expr instanceof Expr.Limit e) {
+            return NftnlExpr.limit(e.rate(), e.unitSeconds(), e.burst(), e.type(), e.flags());
         }
         throw new IllegalArgumentException("cannot send " + expr + " to the kernel");
     }
@@ -71,6 +76,19 @@ final class ExprCodec {
                     ? new Expr.Counter(view.u64(NftnlAttr.CTR_PACKETS), view.u64(NftnlAttr.CTR_BYTES)) : null;
             // Flags (random, persistent, fully-random) or a port range change what masquerade does.
             case "masq" -> present == 0 ? new Expr.Masquerade() : null;
+            // The kernel reports snaplen and qthreshold only when set, flags only when not 0: none are ours.
+            // A prefix present but empty is not one nft or bridgewall sends.
+            case "log" -> only(present, NftnlAttr.LOG_PREFIX, NftnlAttr.LOG_GROUP, NftnlAttr.LOG_LEVEL)
+                    && !(view.has(NftnlAttr.LOG_PREFIX) && view.str(NftnlAttr.LOG_PREFIX).isEmpty())
+                    ? new Expr.Log(view.str(NftnlAttr.LOG_PREFIX),
+                    view.has(NftnlAttr.LOG_GROUP) ? OptionalInt.of(view.u16(NftnlAttr.LOG_GROUP)) : OptionalInt.empty(),
+                    view.has(NftnlAttr.LOG_LEVEL) ? OptionalInt.of(view.u32(NftnlAttr.LOG_LEVEL)) : OptionalInt.empty())
+                    : null;
+            // Type (packets or bytes) and flags (inverted) are kept: the decompiler decides what is ours.
+            case "limit" -> only(present, NftnlAttr.LIMIT_RATE, NftnlAttr.LIMIT_UNIT, NftnlAttr.LIMIT_BURST,
+                    NftnlAttr.LIMIT_TYPE, NftnlAttr.LIMIT_FLAGS)
+                    ? new Expr.Limit(view.u64(NftnlAttr.LIMIT_RATE), view.u64(NftnlAttr.LIMIT_UNIT),
+                    view.u32(NftnlAttr.LIMIT_BURST), view.u32(NftnlAttr.LIMIT_TYPE), view.u32(NftnlAttr.LIMIT_FLAGS)) : null;
             default -> null;
         };
         // libnftnl prints an expression's attributes without its name (`nft --debug=netlink` adds it).

@@ -16,7 +16,8 @@ import java.util.Set;
 public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
                      Isolation isolation, List<Allowance> allowances, List<DnsResolver> dnsResolvers,
                      DockerFirewall dockerFirewall,
-                     PublishedPorts publishedPorts) {
+                     PublishedPorts publishedPorts,
+                     DropLogging dropLogging) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -44,6 +45,9 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (dockerFirewall == null) {
             throw new InvalidInputException("Docker's firewall mode is missing");
         }
+        if (dropLogging == null) {
+            throw new InvalidInputException("dropLogging is missing");
+        }
         if (publishedPorts == null) {
             throw new InvalidInputException("the published ports are missing");
         }
@@ -59,7 +63,7 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     /** No exceptions, no DNS resolvers, Docker's own firewall off. */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
                   Isolation isolation) {
-        this(bridges, blockedDestinations, hostInput, containment, isolation, List.of(), List.of(), DockerFirewall.off(), PublishedPorts.none());
+        this(bridges, blockedDestinations, hostInput, containment, isolation, List.of(), List.of(), DockerFirewall.off(), PublishedPorts.none(), DropLogging.off());
     }
 
     /** Docker's isolation semantics (each network's enable_icc). */
@@ -77,30 +81,35 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
     }
 
     /** The same policy with these published ports (what Docker publishes; watch keeps them current). */
     public Policy withPublishedPorts(PublishedPorts other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other, dropLogging);
+    }
+
+    /** The same policy with drops logged (rate-limited, a prefix per reason) or not. */
+    public Policy withDropLogging(DropLogging other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, other);
     }
 
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
     }
 
     public Policy withDockerFirewall(DockerFirewall other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts, dropLogging);
     }
 
     /** The same policy with these exceptions ({@code --allow}, the config file) instead of its own. */
     public Policy withAllowances(List<Allowance> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
     }
 
     /** The same policy with these DNS resolvers (each an exception for udp and tcp 53) instead of its own. */
     public Policy withDnsResolvers(List<DnsResolver> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts, dropLogging);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.bridgewall.ruleset;
 
+import java.util.OptionalInt;
+
 /**
  * Kernel expressions, one record per nf_tables expression type we use: what a rule is made
  * of on the wire. Numbers are the kernel's (linux/netfilter/nf_tables.h).
@@ -30,6 +32,11 @@ public sealed interface Expr {
     int VERDICT_DROP = 0;
     int VERDICT_ACCEPT = 1;
 
+    /** NFT_LIMIT_PKTS: a limit that counts packets (NFT_LIMIT_PKT_BYTES, 1, counts bytes). */
+    int LIMIT_PACKETS = 0;
+    /** NFT_LIMIT_F_INV: `limit rate over`, matching above the rate. */
+    int LIMIT_INVERTED = 0x1;
+
     record Meta(int key, int register) implements Expr {
     }
 
@@ -55,6 +62,18 @@ public sealed interface Expr {
     }
 
     record Masquerade() implements Expr {
+    }
+
+    /**
+     * The log expression's attributes as the kernel holds them: a prefix ("" when it has none),
+     * and a group (NFLOG) or a level (kernel log). The kernel reports level 4 (warn) for a
+     * kernel-log statement sent without one.
+     */
+    record Log(String prefix, OptionalInt group, OptionalInt level) implements Expr {
+    }
+
+    /** {@code rate} per {@code unitSeconds}, a burst, a type (packets or bytes) and flags (inverted). */
+    record Limit(long rate, long unitSeconds, int burst, int type, int flags) implements Expr {
     }
 
     /**

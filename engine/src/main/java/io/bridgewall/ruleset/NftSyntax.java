@@ -183,8 +183,28 @@ public final class NftSyntax {
             return "drop";
         } else if (statement instanceof Statement.Masquerade) {
             return "masquerade";
+        } else if (statement instanceof Statement.Limit l) {
+            return limitText(l);
+        } else if (statement instanceof Statement.Log l) {
+            return logText(l);
         }
         throw new IllegalArgumentException("cannot render " + statement);
+    }
+
+    /** As `nft list` writes it: the burst only when it is not nft's default of 5. */
+    private static String limitText(Statement.Limit limit) {
+        return "limit rate " + limit.rate() + "/" + limit.unit().nftName()
+                + (limit.burst() == Statement.Limit.DEFAULT_BURST ? "" : " burst " + limit.burst() + " packets");
+    }
+
+    /** As `nft list` writes it: the group, or the level when it is not the default warn. */
+    private static String logText(Statement.Log log) {
+        String text = "log prefix \"" + sanitize(log.prefix()).replace("\"", "'") + "\"";
+        if (log.destination() instanceof Statement.Log.Group group) {
+            return text + " group " + group.number();
+        }
+        Statement.Log.Level level = ((Statement.Log.KernelLog) log.destination()).level();
+        return level == Statement.Log.Level.WARN ? text : text + " level " + level.nftName();
     }
 
     /**
@@ -233,6 +253,14 @@ public final class NftSyntax {
             return "counter pkts " + e.packets() + " bytes " + e.bytes();
         } else if (expr instanceof Expr.Masquerade) {
             return "masq";
+        } else if (expr instanceof Expr.Limit e) {
+            return "limit rate " + e.rate() + "/" + (e.unitSeconds() == 1 ? "second" : e.unitSeconds() + " seconds")
+                    + " burst " + e.burst() + " type " + (e.type() == Expr.LIMIT_PACKETS ? "packets" : "bytes")
+                    + " flags 0x" + Integer.toHexString(e.flags());
+        } else if (expr instanceof Expr.Log e) {
+            return "log" + (e.prefix().isEmpty() ? "" : " prefix " + e.prefix())
+                    + (e.group().isPresent() ? " group " + e.group().getAsInt() : "")
+                    + (e.level().isPresent() ? " level " + e.level().getAsInt() : "");
         } else if (expr instanceof Expr.Unknown e) {
             return e.text();
         }

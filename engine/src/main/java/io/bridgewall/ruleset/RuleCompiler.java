@@ -5,6 +5,7 @@ import io.bridgewall.policy.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Turns a {@link Rule} into the exact kernel expressions `nft` generates for the same text,
@@ -136,6 +137,10 @@ public final class RuleCompiler {
             return new Expr.Immediate(Expr.VERDICT_DROP);
         } else if (statement instanceof Statement.Masquerade) {
             return new Expr.Masquerade();
+        } else if (statement instanceof Statement.Limit l) {
+            return new Expr.Limit(l.rate(), l.unit().seconds(), l.burst(), Expr.LIMIT_PACKETS, 0);
+        } else if (statement instanceof Statement.Log l) {
+            return log(l);
         }
         throw new IllegalArgumentException("no compilation for " + statement);
     }
@@ -151,6 +156,15 @@ public final class RuleCompiler {
     }
 
     static final int REG32_00 = 8;
+
+    /** With its level always sent for the kernel log: the kernel reports one (warn) even when nft sends none. */
+    static Expr.Log log(Statement.Log log) {
+        if (log.destination() instanceof Statement.Log.Group group) {
+            return new Expr.Log(log.prefix(), OptionalInt.of(group.number()), OptionalInt.empty());
+        }
+        Statement.Log.KernelLog kernelLog = (Statement.Log.KernelLog) log.destination();
+        return new Expr.Log(log.prefix(), OptionalInt.empty(), OptionalInt.of(kernelLog.level().number()));
+    }
 
     static int metaKey(Match.Direction direction) {
         return direction == Match.Direction.IN ? Expr.META_IIFNAME : Expr.META_OIFNAME;

@@ -7,6 +7,7 @@ import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -59,11 +60,39 @@ public final class RuleDecompiler {
             s = new Statement.Drop();
         } else if (e instanceof Expr.Masquerade) {
             s = new Statement.Masquerade();
+        } else if (e instanceof Expr.Limit l) {
+            s = limit(l).orElse(null);
+        } else if (e instanceof Expr.Log l) {
+            s = log(l).orElse(null);
         }
         if (s != null) {
             position++;
         }
         return Optional.ofNullable(s);
+    }
+
+    /** Only a packet limit, not inverted ("over"), in one of nft's units. */
+    private static Optional<Statement> limit(Expr.Limit limit) {
+        if (limit.type() != Expr.LIMIT_PACKETS || limit.flags() != 0 || limit.rate() < 1 || limit.burst() < 1) {
+            return Optional.empty();
+        }
+        return Arrays.stream(Statement.Limit.Unit.values()).filter(u -> u.seconds() == limit.unitSeconds()).findFirst()
+                .map(unit -> new Statement.Limit(limit.rate(), unit, limit.burst()));
+    }
+
+    /** A prefixed log to a group or to the kernel log at a syslog level (not audit, level 8). */
+    private static Optional<Statement> log(Expr.Log log) {
+        if (log.prefix().isEmpty() || log.group().isPresent() == log.level().isPresent()) {
+            return Optional.empty();
+        }
+        if (log.group().isPresent()) {
+            return Optional.of(Statement.Log.toGroup(log.prefix(), log.group().getAsInt()));
+        }
+        int level = log.level().getAsInt();
+        Statement.Log.Level[] levels = Statement.Log.Level.values();
+        return level >= 0 && level < levels.length
+                ? Optional.of(new Statement.Log(log.prefix(), new Statement.Log.KernelLog(levels[level])))
+                : Optional.empty();
     }
 
     private Optional<Match> match() {

@@ -108,11 +108,17 @@ public interface LibNftnl {
 
     int nftnl_expr_set(Pointer expr, @u_int16_t int attr, byte[] data, @u_int32_t int length);
 
+    void nftnl_expr_set_u16(Pointer expr, @u_int16_t int attr, @u_int16_t int value);
+
     void nftnl_expr_set_u32(Pointer expr, @u_int16_t int attr, @u_int32_t int value);
+
+    void nftnl_expr_set_u64(Pointer expr, @u_int16_t int attr, @u_int64_t long value);
 
     int nftnl_expr_set_str(Pointer expr, @u_int16_t int attr, String value);
 
     Pointer nftnl_expr_get(Pointer expr, @u_int16_t int attr, IntByReference length);
+
+    @u_int16_t int nftnl_expr_get_u16(Pointer expr, @u_int16_t int attr);
 
     @u_int32_t int nftnl_expr_get_u32(Pointer expr, @u_int16_t int attr);
 

@@ -130,6 +130,24 @@ public final class NftnlAttr {
     public static final int CT_DREG = 1;
     public static final int CT_KEY = 2;
 
+    /*
+     * log and limit (libnftnl 1.2.4 include/libnftnl/expr.h). libnftnl copies exactly the bytes
+     * it is given into a field of the attribute's own size, so each is set with its own width:
+     * group and qthreshold u16, snaplen, level and flags u32; limit rate and unit u64, the rest u32.
+     */
+    public static final int LOG_PREFIX = 1;
+    public static final int LOG_GROUP = 2;
+    public static final int LOG_SNAPLEN = 3;
+    public static final int LOG_QTHRESHOLD = 4;
+    public static final int LOG_LEVEL = 5;
+    public static final int LOG_FLAGS = 6;
+
+    public static final int LIMIT_RATE = 1;
+    public static final int LIMIT_UNIT = 2;
+    public static final int LIMIT_BURST = 3;
+    public static final int LIMIT_TYPE = 4;
+    public static final int LIMIT_FLAGS = 5;
+
     /**
      * Above the highest attribute id of any libnftnl 1.2 expression (payload and tunnel reach
      * about 10): ids 1..this are checked for presence, which is a bit test in libnftnl, never

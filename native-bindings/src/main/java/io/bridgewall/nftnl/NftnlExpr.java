@@ -3,6 +3,8 @@ package io.bridgewall.nftnl;
 import io.bridgewall.nativelib.LibNftnl;
 import io.bridgewall.nativelib.NativeLibraries;
 import io.bridgewall.nativelib.NftnlAttr;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 import jnr.ffi.Pointer;
 
 /**
@@ -65,6 +67,50 @@ public final class NftnlExpr extends NativeObject {
         return new NftnlExpr("masq");
     }
 
+    /** NF_LOG_PREFIXLEN less its terminating NUL: the kernel refuses a longer prefix. */
+    public static final int LOG_PREFIX_MAX_BYTES = 127;
+    /** NFT_LOGLEVEL_AUDIT: the highest level the kernel takes (0..7 are syslog's emerg..debug). */
+    public static final int LOG_LEVEL_MAX = 8;
+
+    /**
+     * {@code log prefix "..." level L}: to the kernel log ({@code level} set, {@code group}
+     * empty), or {@code log prefix "..." group G}: to nfnetlink_log listeners ({@code group} set,
+     * {@code level} empty); the kernel refuses both at once. An empty prefix sends none.
+     */
+    public static NftnlExpr log(String prefix, OptionalInt group, OptionalInt level) {
+        if (prefix.getBytes(StandardCharsets.UTF_8).length > LOG_PREFIX_MAX_BYTES || prefix.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("log prefix must be at most " + LOG_PREFIX_MAX_BYTES + " bytes without NUL");
+        }
+        if (group.isPresent() == level.isPresent()) {
+            throw new IllegalArgumentException("a log statement has either a group or a level, not both and not neither");
+        }
+        if (group.isPresent() && (group.getAsInt() < 0 || group.getAsInt() > 0xffff)) {
+            throw new IllegalArgumentException("log group must be 0 to 65535");
+        }
+        if (level.isPresent() && (level.getAsInt() < 0 || level.getAsInt() > LOG_LEVEL_MAX)) {
+            throw new IllegalArgumentException("log level must be 0 to " + LOG_LEVEL_MAX);
+        }
+        return build("log", e -> {
+            if (!prefix.isEmpty()) {
+                e.str(NftnlAttr.LOG_PREFIX, prefix);
+            }
+            group.ifPresent(g -> e.u16(NftnlAttr.LOG_GROUP, g));
+            level.ifPresent(l -> e.u32(NftnlAttr.LOG_LEVEL, l));
+        });
+    }
+
+    /**
+     * {@code limit rate R/unit burst B packets}: {@code rate} per {@code unitSeconds}, then the
+     * rule stops matching. {@code type} 0 counts packets (1 bytes); {@code flags} 1 inverts it ("over").
+     */
+    public static NftnlExpr limit(long rate, long unitSeconds, int burst, int type, int flags) {
+        if (rate <= 0 || unitSeconds <= 0 || burst < 0) {
+            throw new IllegalArgumentException("limit needs a positive rate and unit and a burst of at least 0");
+        }
+        return build("limit", e -> e.u64(NftnlAttr.LIMIT_RATE, rate).u64(NftnlAttr.LIMIT_UNIT, unitSeconds)
+                .u32(NftnlAttr.LIMIT_BURST, burst).u32(NftnlAttr.LIMIT_TYPE, type).u32(NftnlAttr.LIMIT_FLAGS, flags));
+    }
+
     /**
      * Allocates an expression and sets its attributes; when a step throws, the expression is
      * freed before the exception leaves, so a refused attribute never leaks the C object.
@@ -84,6 +130,16 @@ public final class NftnlExpr extends NativeObject {
         if (nftnl().nftnl_expr_set_str(pointer(), attr, value) < 0) {
             throw new OutOfMemoryError("libnftnl could not store attribute " + attr);
         }
+        return this;
+    }
+
+    private NftnlExpr u16(int attr, int value) {
+        nftnl().nftnl_expr_set_u16(pointer(), attr, value);
+        return this;
+    }
+
+    private NftnlExpr u64(int attr, long value) {
+        nftnl().nftnl_expr_set_u64(pointer(), attr, value);
         return this;
     }
 

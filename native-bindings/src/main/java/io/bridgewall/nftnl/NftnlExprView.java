@@ -36,6 +36,11 @@ public final class NftnlExprView {
         return nftnl().nftnl_expr_is_set(expr(), attr);
     }
 
+    /** A 16-bit attribute (log group, qthreshold), unsigned; libnftnl returns 0 for one of another width. */
+    public int u16(int attr) {
+        return has(attr) ? nftnl().nftnl_expr_get_u16(expr(), attr) & 0xffff : 0;
+    }
+
     public int u32(int attr) {
         return has(attr) ? nftnl().nftnl_expr_get_u32(expr(), attr) : 0;
     }
