@@ -1,5 +1,7 @@
 package io.bridgewall.cli;
 
+import io.bridgewall.cli.config.BridgewallConfig;
+import io.bridgewall.cli.config.ConfigReader;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerNetwork;
@@ -19,11 +21,15 @@ import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -70,6 +76,110 @@ final class PolicyOptions {
                     + "container reaches another, on any network. Different networks never reach each other.")
     String isolation = "docker";
 
+    // ---- Config file (issue 10): /etc/bridgewall/bridgewall.yaml under the options typed. ----
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE (default: /etc/bridgewall/bridgewall.yaml if it exists). An option "
+                    + "typed on the command line wins over the file; a list option (--allow-port, --contain, ...) "
+                    + "replaces the file's list.")
+    Path configFile;
+
+    @Option(names = "--no-config", description = "Ignore /etc/bridgewall/bridgewall.yaml: typed options and built-in defaults only.")
+    boolean noConfig;
+
+    /** What the config file says (nothing until {@link #applyConfigFile()}, or without a file). */
+    BridgewallConfig config = BridgewallConfig.none();
+    private boolean configApplied;
+    /** Isolation per Docker network name: the file's, unless --isolation was typed. */
+    Map<String, Isolation> networkIsolation = Map.of();
+    /** The file's host input, unless --no-input or --allow-port was typed (they replace it whole). */
+    Optional<HostInput> configHostInput = Optional.empty();
+
+    /**
+     * Reads the config file once and puts its values into the options a flag was not typed for,
+     * so the command line wins and both pass through the same checks. Everything in the file is
+     * checked, line by line, before anything else happens.
+     */
+    void applyConfigFile() {
+        if (configApplied) {
+            return;
+        }
+        configApplied = true;
+        if (noConfig) {
+            if (configFile != null) {
+                throw new InvalidInputException("--config has no effect with --no-config; drop one of them");
+            }
+            return;
+        }
+        if (configFile == null && !Files.exists(ConfigReader.DEFAULT_PATH)) {
+            return;
+        }
+        config = ConfigReader.read(configFile != null ? configFile : ConfigReader.DEFAULT_PATH);
+        refuseWhatThisBuildDoesNotEnforce(config);
+        if (!typed("--isolation")) {
+            // --isolation typed decides every network, as its description says.
+            config.isolation().ifPresent(value -> isolation = value.word());
+            networkIsolation = config.networkIsolation();
+        }
+        if (!typed("--no-input") && !typed("--allow-port")) {
+            configHostInput = config.hostInput().map(input -> input.managed()
+                    ? new HostInput(true, input.ports().stream().map(BridgewallConfig.HostPort::port).toList())
+                    : HostInput.unmanaged());
+        }
+        if (!typed("--contain")) {
+            config.contain().ifPresent(patterns -> contain = new ArrayList<>(patterns));
+        }
+        if (!typed("--uncontain") && !(typed("--contain") && contain.contains(NONE))) {
+            config.uncontain().ifPresent(names -> uncontain = new ArrayList<>(names));
+        }
+        if (!typed("--no-docker") && !typed("--docker-host")) {
+            config.docker().ifPresent(enabled -> noDocker = !enabled);
+            config.dockerHost().ifPresent(host -> dockerHost = host);
+        }
+        if (!typed("--docker-timeout")) {
+            config.dockerTimeoutSeconds().ifPresent(seconds -> dockerTimeoutSeconds = seconds);
+        }
+    }
+
+    /** The blocked ranges: the file's {@code blocked} (else the defaults) and its {@code extra-blocked}. */
+    List<Cidr> blocked() {
+        return Stream.concat(config.blocked().orElse(Policy.DEFAULT_BLOCKED).stream(), config.extraBlocked().stream()).toList();
+    }
+
+    /**
+     * Fields the file may hold whose engine side is not in this build: refused, with their line,
+     * unless they say what this build does anyway, so a file never seems to enforce what it
+     * does not. Connecting one means taking it out of here and handing its values (see
+     * BridgewallConfig) to the option it mirrors.
+     */
+    private static void refuseWhatThisBuildDoesNotEnforce(BridgewallConfig config) {
+        String notHere = "is not enforced by this build of bridgewall; remove it";
+        if (!config.allow().isEmpty()) {
+            throw config.error(config.allow().get(0).line(), "allow", "exceptions are not enforced by this build of "
+                    + "bridgewall; remove the list");
+        }
+        config.hostInput().ifPresent(input -> input.portsWithSources().stream().findFirst().ifPresent(port -> {
+            throw config.error(port.line(), "host-input." + port.port().protocol().nftName(), "source ranges per port ('from') "
+                    + notHere);
+        }));
+        if (config.dnsException().equals(Optional.of(true))) {
+            throw config.error(1, "dns-exception", notHere + " (or set it to false)");
+        }
+        if (config.publishedPorts().equals(Optional.of(true))) {
+            throw config.error(1, "published-ports", notHere + " (or set it to false)");
+        }
+        BridgewallConfig.LoggingConfig logging = config.logging();
+        if (logging.enabled().equals(Optional.of(true)) || logging.rate().isPresent() || logging.group().isPresent()) {
+            throw config.error(logging.line(), "logging", "logging of drops " + notHere + " (or set enabled: false alone)");
+        }
+    }
+
+    /** Whether option {@code name} was typed on the command line (false where no command line parsed it, as in unit tests). */
+    private boolean typed(String name) {
+        return command != null && command.commandLine() != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(name);
+    }
+    // ---- end of the config file's block ----
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -87,6 +197,7 @@ final class PolicyOptions {
 
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
     void checkOptions() {
+        applyConfigFile();
         bridges.forEach(PolicyOptions::parseBridge);
         if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
             throw new InvalidInputException("--docker-timeout " + dockerTimeoutSeconds + " is out of range; use 1 to 300 seconds");
@@ -108,8 +219,8 @@ final class PolicyOptions {
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment,
-                Isolation.parse(isolation));
+        Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(), containment,
+                Isolation.parse(isolation), networkIsolation);
         if (!policy.bridges().isEmpty() || !containment.isOff()) {
             HostInterfaces interfaces = hostInterfaces(netns);
             interfaces.check(policy.bridges());
@@ -179,6 +290,9 @@ final class PolicyOptions {
     }
 
     private HostInput hostInput() {
+        if (configHostInput.isPresent()) {
+            return configHostInput.get();
+        }
         HostInput input;
         if (noInput) {
             if (!allowPorts.isEmpty()) {

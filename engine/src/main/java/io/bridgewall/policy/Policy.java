@@ -5,16 +5,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Everything bridgewall enforces, as plain data: the bridges containers live on, the
  * destinations they must never reach, the host's own input policy, and which interfaces are
  * contained as container bridges before anyone has named them. Immutable and validated on
  * construction, so the planner never sees a bad value.
+ *
+ * @param isolation        for every bridge whose Docker network has no entry in {@code networkIsolation}
+ * @param networkIsolation isolation for the Docker network of that name (its bridge, once Docker
+ *                         reports it), over {@code isolation}: strict everywhere but one network,
+ *                         or one network strict
  */
 public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
-                     Isolation isolation) {
+                     Isolation isolation, Map<String, Isolation> networkIsolation) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -37,6 +46,17 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (isolation == null) {
             throw new InvalidInputException("isolation is missing");
         }
+        // Sorted: the same policy always describes itself the same way.
+        networkIsolation = java.util.Collections.unmodifiableMap(new TreeMap<>(networkIsolation));
+        networkIsolation.forEach((network, value) -> {
+            if (network == null || !DOCKER_NETWORK_NAME.matcher(network).matches()) {
+                throw new InvalidInputException("isolation for network '" + network + "': not a Docker network name "
+                        + "(letters, digits, and _ . - after the first)");
+            }
+            if (value == null) {
+                throw new InvalidInputException("isolation for network '" + network + "' is missing; give strict or docker");
+            }
+        });
         Set<InterfaceName> seen = new HashSet<>();
         for (Bridge bridge : bridges) {
             if (!seen.add(bridge.name())) {
@@ -44,6 +64,15 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
             }
         }
         rejectOverlappingSubnets(bridges);
+    }
+
+    /** Docker's rule for network names. */
+    private static final Pattern DOCKER_NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}");
+
+    /** One isolation for every network. */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
+                  Isolation isolation) {
+        this(bridges, blockedDestinations, hostInput, containment, isolation, Map.of());
     }
 
     /** Docker's isolation semantics (each network's enable_icc). */
@@ -61,20 +90,48 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, networkIsolation);
     }
 
+    /** The same policy with {@code other} for every network without an entry of its own. */
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, networkIsolation);
+    }
+
+    /** The same policy with {@code perNetwork} as the isolation of those Docker networks. */
+    public Policy withNetworkIsolation(Map<String, Isolation> perNetwork) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, perNetwork);
     }
 
     /**
-     * The bridges whose containers may reach each other (on that bridge only): none under strict
-     * isolation, else those whose network allows inter-container communication.
+     * The isolation that holds on {@code bridge}: its Docker network's own entry, else the
+     * policy's. A bridge no Docker network names (given with --bridge) has only the policy's.
+     */
+    public Isolation isolationOf(Bridge bridge) {
+        return networkEntry(bridge).map(networkIsolation::get).orElse(isolation);
+    }
+
+    /** The Docker network name whose entry in {@code networkIsolation} decides {@code bridge}, if one does. */
+    public Optional<String> networkEntry(Bridge bridge) {
+        return bridge.origin().dockerNetwork().map(BridgeOrigin.Docker::network).filter(networkIsolation::containsKey);
+    }
+
+    /** Entries of {@code networkIsolation} no bridge of the policy belongs to (yet): for {@code plan} to say so. */
+    public List<String> unmatchedNetworkIsolation() {
+        Set<String> present = new HashSet<>();
+        bridges.forEach(b -> b.origin().dockerNetwork().ifPresent(d -> present.add(d.network())));
+        return networkIsolation.keySet().stream().filter(name -> !present.contains(name)).toList();
+    }
+
+    /**
+     * The bridges whose containers may reach each other (on that bridge only): those under
+     * docker isolation (their network's entry, else the policy's) whose network allows
+     * inter-container communication; docker0's never does.
      */
     public List<Bridge> interContainerBridges() {
-        return isolation == Isolation.STRICT ? List.of()
-                : bridges.stream().filter(Bridge::interContainerCommunication).toList();
+        return bridges.stream()
+                .filter(bridge -> isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication())
+                .toList();
     }
 
     /**
