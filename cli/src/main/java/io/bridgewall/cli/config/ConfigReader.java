@@ -396,9 +396,12 @@ public final class ConfigReader {
 
             String oneOf(List<String> words) {
                 String text = node instanceof YamlNode.Scalar s && s.type() != Type.NULL ? s.text() : null;
-                if (text == null || !words.contains(text)) {
-                    throw error((text == null ? node.kind() : "'" + text + "'") + " is not one of " + String.join(", ", words)
-                            + Suggestion.of(text == null ? "" : text, words).map(s -> "; did you mean '" + s + "'?").orElse(""));
+                if (text == null) {
+                    throw error("expected one of " + String.join(", ", words) + ", found " + node.kind());
+                }
+                if (!words.contains(text)) {
+                    throw error("'" + text + "' is not one of " + String.join(", ", words)
+                            + Suggestion.of(text, words).map(s -> "; did you mean '" + s + "'?").orElse(""));
                 }
                 return text;
             }

@@ -38,6 +38,8 @@ final class Suggestion {
         if (Math.abs(a.length() - b.length()) > limit) {
             return limit + 1;
         }
+        // Optimal string alignment: a swap of two neighbours (tpc for tcp) is one edit.
+        int[] beforePrevious = new int[b.length() + 1];
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -49,14 +51,18 @@ final class Suggestion {
             for (int j = 1; j <= b.length(); j++) {
                 int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+                }
                 rowMinimum = Math.min(rowMinimum, current[j]);
             }
             if (rowMinimum > limit) {
                 return limit + 1;
             }
-            int[] swap = previous;
+            int[] reused = beforePrevious;
+            beforePrevious = previous;
             previous = current;
-            current = swap;
+            current = reused;
         }
         return previous[b.length()];
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a config file into {@link YamlNode}s with Jackson's YAML parser, bounded against
@@ -108,7 +109,7 @@ final class YamlDocument {
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
             int line = location == null || location.getLineNr() < 1 ? 1 : location.getLineNr();
-            throw new ConfigException(file, line, "", "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            throw new ConfigException(file, line, "", "not valid YAML: " + problem(e));
         } catch (IOException e) {
             // A String source cannot fail to read; anything else is a parser failure, as above.
             throw new ConfigException(file, 1, "", "not valid YAML: " + firstLine(e.getMessage()));
@@ -183,9 +184,11 @@ final class YamlDocument {
         if (parser.isCurrentAlias()) {
             throw error(line, "alias '*" + parser.getText() + "': anchors and aliases are not supported; write the value out");
         }
-        if (parser.getCurrentAnchor() != null) {
-            throw error(line, "anchor '&" + parser.getCurrentAnchor() + "': anchors and aliases are not supported; "
-                    + "write each value out");
+        // The anchor of a list or mapping ('&name'). Jackson does not expose a scalar's, which is
+        // harmless: without an alias, which is refused above, an anchor repeats nothing.
+        String anchor = parser.getObjectId();
+        if (anchor != null) {
+            throw error(line, "anchor '&" + anchor + "': anchors and aliases are not supported; write each value out");
         }
         if (parser.getTypeId() != null) {
             throw error(line, "tag '" + parser.getTypeId() + "': YAML tags are not supported; write a plain value");
@@ -193,7 +196,8 @@ final class YamlDocument {
         return switch (token) {
             case START_OBJECT -> mapping(line, depth);
             case START_ARRAY -> sequence(line, depth);
-            case VALUE_STRING -> scalar(YamlNode.Scalar.Type.STRING, line);
+            // 'key:' and 'key: ""' both arrive as an empty string: nothing, either way.
+            case VALUE_STRING -> scalar(parser.getText().isEmpty() ? YamlNode.Scalar.Type.NULL : YamlNode.Scalar.Type.STRING, line);
             case VALUE_NUMBER_INT -> scalar(YamlNode.Scalar.Type.INTEGER, line);
             case VALUE_NUMBER_FLOAT -> scalar(YamlNode.Scalar.Type.DECIMAL, line);
             case VALUE_TRUE, VALUE_FALSE -> scalar(YamlNode.Scalar.Type.BOOLEAN, line);
@@ -253,6 +257,16 @@ final class YamlDocument {
 
     private ConfigException error(int line, String problem) {
         return new ConfigException(file, line, "", problem);
+    }
+
+    /** SnakeYAML's problem and its context ("expected <block end>, but found '-' (while parsing a block mapping)"). */
+    private static String problem(JsonProcessingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                return marked.getProblem().strip() + (marked.getContext() == null ? "" : " (" + marked.getContext().strip() + ")");
+            }
+        }
+        return firstLine(e.getOriginalMessage());
     }
 
     private static String firstLine(String message) {
