@@ -125,10 +125,9 @@ final class PolicyOptions {
                     ? new HostInput(true, input.ports().stream().map(BridgewallConfig.HostPort::port).toList())
                     : HostInput.unmanaged());
         }
-        if (!typed("--contain")) {
+        if (!typed("--contain") && !typed("--uncontain")) {
+            // Exemptions only mean something against their patterns: either flag takes both.
             config.contain().ifPresent(patterns -> contain = new ArrayList<>(patterns));
-        }
-        if (!typed("--uncontain") && !(typed("--contain") && contain.contains(NONE))) {
             config.uncontain().ifPresent(names -> uncontain = new ArrayList<>(names));
         }
         if (!typed("--no-docker") && !typed("--docker-host")) {
