@@ -72,6 +72,17 @@ class ConfigReaderTest {
     }
 
     @Test
+    void theReadmeShowsTheExampleAsItIs() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String example = Files.readString(EXAMPLE);
+        int start = readme.indexOf("```yaml\n# bridgewall's config file");
+        assertThat(start).as("the example in README.md's Configuration file section").isNotNegative();
+        int body = start + "```yaml\n".length();
+
+        assertThat(readme.substring(body, readme.indexOf("```", body))).isEqualTo(example);
+    }
+
+    @Test
     void everyCommentedOutExampleInTheExampleIsValidToo() throws Exception {
         // The alternatives shown in comments ('#allow:', '#  - 10.0.0.5...', a '#' and no space)
         // must give a file bridgewall takes once their '#' is taken away and the defaults they
