@@ -161,10 +161,10 @@ final class PolicyOptions {
                     + notHere);
         }));
         if (config.dnsException().equals(Optional.of(true))) {
-            throw config.error(1, "dns-exception", notHere + " (or set it to false)");
+            throw config.error(config.lineOf("dns-exception"), "dns-exception", notHere + " (or set it to false)");
         }
         if (config.publishedPorts().equals(Optional.of(true))) {
-            throw config.error(1, "published-ports", notHere + " (or set it to false)");
+            throw config.error(config.lineOf("published-ports"), "published-ports", notHere + " (or set it to false)");
         }
         BridgewallConfig.LoggingConfig logging = config.logging();
         if (logging.enabled().equals(Optional.of(true)) || logging.rate().isPresent() || logging.group().isPresent()) {

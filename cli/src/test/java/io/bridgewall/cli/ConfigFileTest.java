@@ -217,6 +217,9 @@ class ConfigFileTest {
         Path sources = file("host-input:\n  tcp:\n    - port: 22\n      from: [192.168.10.0/24]\n");
         assertBadInput(plan(sources, "--no-docker"),
                 sources + ":3: host-input.tcp: source ranges per port ('from') is not enforced by this build of bridgewall; remove it");
+        Path dns = file("isolation: strict\ndns-exception: true\n");
+        assertBadInput(plan(dns, "--no-docker"), dns + ":2: dns-exception: is not enforced by this build of bridgewall; "
+                + "remove it (or set it to false)");
         Path logging = file("logging:\n  enabled: true\n");
         assertBadInput(plan(logging, "--no-docker"), logging + ":2: logging: logging of drops is not enforced by this build of "
                 + "bridgewall; remove it (or set enabled: false alone)");

@@ -31,13 +31,14 @@ import java.util.OptionalInt;
  * @param docker           {@code docker.enabled}: false is {@code --no-docker}
  * @param dockerHost       {@code --docker-host}
  * @param dockerTimeoutSeconds {@code --docker-timeout}
+ * @param fieldLines       the line of every key given, by its path ({@code logging.rate}); see {@link #lineOf}
  */
 public record BridgewallConfig(String file, Optional<List<Cidr>> blocked, List<Cidr> extraBlocked, List<AllowRule> allow,
                                Optional<Isolation> isolation, Map<String, Isolation> networkIsolation,
                                Optional<HostInputConfig> hostInput, Optional<Boolean> dnsException,
                                Optional<Boolean> publishedPorts, LoggingConfig logging, Optional<List<String>> contain,
                                Optional<List<String>> uncontain, Optional<Boolean> docker, Optional<String> dockerHost,
-                               OptionalInt dockerTimeoutSeconds) {
+                               OptionalInt dockerTimeoutSeconds, Map<String, Integer> fieldLines) {
     public BridgewallConfig {
         blocked = blocked.map(List::copyOf);
         extraBlocked = List.copyOf(extraBlocked);
@@ -45,13 +46,19 @@ public record BridgewallConfig(String file, Optional<List<Cidr>> blocked, List<C
         networkIsolation = Map.copyOf(networkIsolation);
         contain = contain.map(List::copyOf);
         uncontain = uncontain.map(List::copyOf);
+        fieldLines = Map.copyOf(fieldLines);
     }
 
     /** No file: every field empty. */
     public static BridgewallConfig none() {
         return new BridgewallConfig("", Optional.empty(), List.of(), List.of(), Optional.empty(), Map.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), LoggingConfig.NONE, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), OptionalInt.empty());
+                Optional.empty(), OptionalInt.empty(), Map.of());
+    }
+
+    /** The line of {@code field} ({@code dns-exception}, {@code docker.host}) in the file; 1 when it is not there. */
+    public int lineOf(String field) {
+        return fieldLines.getOrDefault(field, 1);
     }
 
     /**

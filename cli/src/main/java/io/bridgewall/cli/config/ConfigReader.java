@@ -109,8 +109,21 @@ public final class ConfigReader {
         if (dockerEnabled.equals(Optional.of(false)) && dockerHost.isPresent()) {
             throw docker.get().error("host", "has no effect with 'enabled: false'; drop one of them");
         }
+        Map<String, Integer> fieldLines = new LinkedHashMap<>();
+        recordLines("", root, fieldLines);
         return new BridgewallConfig(file, blocked, extraBlocked, allow, isolation, networkIsolation, hostInput, dnsException,
-                publishedPorts, logging, contain, uncontain, dockerEnabled, dockerHost, timeout);
+                publishedPorts, logging, contain, uncontain, dockerEnabled, dockerHost, timeout, fieldLines);
+    }
+
+    /** Every key of every mapping (not inside lists) by its dotted path, at its value's line. */
+    private static void recordLines(String path, YamlNode.Mapping mapping, Map<String, Integer> lines) {
+        for (YamlNode.Entry entry : mapping.entries()) {
+            String field = path.isEmpty() ? entry.key() : path + "." + entry.key();
+            lines.put(field, entry.value() instanceof YamlNode.Scalar ? entry.value().line() : entry.line());
+            if (entry.value() instanceof YamlNode.Mapping inner) {
+                recordLines(field, inner, lines);
+            }
+        }
     }
 
     /** {@code DEST...} or {@code {to: DEST..., networks: [NAME...]}}. */

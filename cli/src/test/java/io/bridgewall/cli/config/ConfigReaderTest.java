@@ -119,7 +119,17 @@ class ConfigReaderTest {
         BridgewallConfig none = BridgewallConfig.none();
         return new BridgewallConfig(file, none.blocked(), none.extraBlocked(), none.allow(), none.isolation(),
                 none.networkIsolation(), none.hostInput(), none.dnsException(), none.publishedPorts(), none.logging(),
-                none.contain(), none.uncontain(), none.docker(), none.dockerHost(), none.dockerTimeoutSeconds());
+                none.contain(), none.uncontain(), none.docker(), none.dockerHost(), none.dockerTimeoutSeconds(), Map.of());
+    }
+
+    @Test
+    void everyFieldKnowsItsLineForErrorsFoundLater() {
+        BridgewallConfig config = parse("# switches\ndns-exception: true\nlogging:\n  enabled: true\n  rate: 5/second\n");
+
+        assertThat(config.lineOf("dns-exception")).isEqualTo(2);
+        assertThat(config.lineOf("logging")).isEqualTo(3);
+        assertThat(config.lineOf("logging.rate")).isEqualTo(5);
+        assertThat(config.lineOf("published-ports")).as("not in the file").isEqualTo(1);
     }
 
     @Test
