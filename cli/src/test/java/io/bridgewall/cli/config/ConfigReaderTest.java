@@ -51,8 +51,19 @@ class ConfigReaderTest {
     }
 
     @Test
-    void theExampleInTheRepositoryLoadsAndSaysWhatTheBuiltInDefaultsAre() {
-        BridgewallConfig example = ConfigReader.read(EXAMPLE);
+    void theExampleAsInstalledChangesNothing() {
+        // The package installs it as /etc/bridgewall/bridgewall.yaml: every field commented out.
+        assertThat(ConfigReader.read(EXAMPLE)).isEqualTo(emptyFrom(EXAMPLE.toString()));
+    }
+
+    @Test
+    void theExamplesCommentedOutFieldsAreTheBuiltInDefaults() throws Exception {
+        // A default is '#' and the YAML line, indented by two spaces at most ('#blocked:', '#  - 10.0.0.0/8').
+        String defaults = Files.readString(EXAMPLE).lines()
+                .filter(line -> line.matches("#(\\S|  \\S).*"))
+                .map(line -> line.substring(1))
+                .reduce("", (a, b) -> a + b + "\n");
+        BridgewallConfig example = parse(defaults);
 
         assertThat(example.blocked()).contains(Policy.DEFAULT_BLOCKED);
         assertThat(example.extraBlocked()).isEmpty();
@@ -63,49 +74,61 @@ class ConfigReaderTest {
             assertThat(input.managed()).isEqualTo(HostInput.defaults().managed());
             assertThat(input.ports()).extracting(HostPort::port).isEqualTo(HostInput.DEFAULT_PORTS);
         });
+        assertThat(example.dnsException()).contains(true);
+        assertThat(example.publishedPorts()).contains(true);
         assertThat(example.logging().enabled()).contains(false);
         assertThat(example.contain()).contains(List.of("docker0", "br-*"));
         assertThat(example.uncontain()).contains(List.of());
         assertThat(example.docker()).contains(true);
         assertThat(example.dockerHost()).isEmpty();
         assertThat(example.dockerTimeoutSeconds()).hasValue(5);
+        assertThat(example.fieldLines().keySet()).as("every top-level field of the format is in the example")
+                .containsAll(List.of("blocked", "extra-blocked", "allow", "isolation", "host-input", "dns-exception",
+                        "published-ports", "logging", "contain", "uncontain", "docker"));
+    }
+
+    @Test
+    void everyExampleInTheExampleIsValid() throws Exception {
+        // The lines under "# e.g.:" ('#   ' and the YAML) each form a file bridgewall takes.
+        List<String> examples = new java.util.ArrayList<>();
+        boolean inExample = false;
+        for (String line : Files.readAllLines(EXAMPLE)) {
+            if (line.equals("# e.g.:")) {
+                inExample = true;
+                examples.add("");
+            } else if (inExample && line.startsWith("#   ")) {
+                examples.set(examples.size() - 1, examples.get(examples.size() - 1) + line.substring(4) + "\n");
+            } else {
+                inExample = false;
+            }
+        }
+        BridgewallConfig all = parse(String.join("", examples));
+
+        assertThat(examples).hasSize(6);
+        assertThat(all.extraBlocked()).containsExactly(Cidr.parse("203.0.113.0/24"));
+        assertThat(all.allow()).extracting(AllowRule::destination, AllowRule::networks).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("10.0.0.5:5432/tcp", List.of()),
+                org.assertj.core.groups.Tuple.tuple("10.0.0.6:6379/tcp", List.of("app")));
+        assertThat(all.isolation()).contains(Isolation.STRICT);
+        assertThat(all.networkIsolation()).containsExactly(Map.entry("shop_default", Isolation.DOCKER));
+        assertThat(all.hostInput().orElseThrow().openPortArguments()).containsExactly("443/tcp", "51820/udp");
+        assertThat(all.hostInput().orElseThrow().portsWithSources()).extracting(HostPort::port, HostPort::from)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(new Port(22, Protocol.TCP), List.of(Cidr.parse("192.168.10.0/24"))));
+        assertThat(all.logging().enabled()).contains(true);
+        assertThat(all.logging().rate()).contains("10/minute");
+        assertThat(all.logging().group()).hasValue(1);
+        assertThat(all.dockerHost()).contains("unix:///run/docker.sock");
     }
 
     @Test
     void theReadmeShowsTheExampleAsItIs() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         String example = Files.readString(EXAMPLE);
-        int start = readme.indexOf("```yaml\n# bridgewall's config file");
+        int start = readme.indexOf("```yaml\n# /etc/bridgewall/bridgewall.yaml");
         assertThat(start).as("the example in README.md's Configuration file section").isNotNegative();
         int body = start + "```yaml\n".length();
 
         assertThat(readme.substring(body, readme.indexOf("```", body))).isEqualTo(example);
-    }
-
-    @Test
-    void everyCommentedOutExampleInTheExampleIsValidToo() throws Exception {
-        // The alternatives shown in comments ('#allow:', '#  - 10.0.0.5...', a '#' and no space)
-        // must give a file bridgewall takes once their '#' is taken away and the defaults they
-        // replace are commented out.
-        String uncommented = Files.readString(EXAMPLE).lines()
-                .map(line -> line.matches("#[a-z].*|#  .*") ? line.substring(1) : line)
-                .map(line -> line.startsWith("allow: []") || line.startsWith("isolation: docker")
-                        || line.startsWith("  tcp: [22]") ? "#" + line : line)
-                .reduce("", (a, b) -> a + b + "\n");
-        BridgewallConfig all = parse(uncommented);
-
-        assertThat(all.allow()).containsExactly(new AllowRule("10.0.0.5:5432/tcp", List.of(), all.allow().get(0).line()),
-                new AllowRule("10.0.0.6:6379/tcp", List.of("app"), all.allow().get(1).line()));
-        assertThat(all.isolation()).contains(Isolation.STRICT);
-        assertThat(all.networkIsolation()).containsExactly(Map.entry("shop_default", Isolation.DOCKER));
-        assertThat(all.hostInput().orElseThrow().openPortArguments()).containsExactly("443/tcp");
-        assertThat(all.hostInput().orElseThrow().portsWithSources()).extracting(HostPort::port, HostPort::from)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(new Port(22, Protocol.TCP), List.of(Cidr.parse("192.168.10.0/24"))));
-        assertThat(all.dnsException()).contains(true);
-        assertThat(all.publishedPorts()).contains(true);
-        assertThat(all.logging().rate()).contains("10/minute");
-        assertThat(all.logging().group()).hasValue(1);
-        assertThat(all.dockerHost()).contains("unix:///var/run/docker.sock");
     }
 
     @Test
