@@ -50,8 +50,8 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         policyOptions.checkOptions();
         if (policyOptions.noDocker) {
-            throw new InvalidInputException("watch follows Docker's events; with --no-docker there is nothing to follow: "
-                    + "use 'bridgewall apply --no-docker' instead");
+            throw new InvalidInputException("watch follows Docker's events; with --no-docker (or 'docker: {enabled: false}' "
+                    + "in the config file) there is nothing to follow: use 'bridgewall apply --no-docker' instead");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -177,6 +177,17 @@ class ConfigFileTest {
     }
 
     @Test
+    void watchReadsTheFileToo() throws Exception {
+        Path config = file("docker:\n  enabled: false\n");
+        Cli watch = Cli.run("watch", "--config", config.toString());
+
+        assertThat(watch.exitCode()).as(watch.stderr()).isEqualTo(2);
+        assertThat(watch.errorLine()).contains("'docker: {enabled: false}' in the config file").contains("apply --no-docker");
+        assertBadInput(Cli.run("watch", "--config", file("isolation: loose\n").toString()),
+                dir.resolve("bridgewall.yaml") + ":1: isolation: 'loose' is not one of strict, docker");
+    }
+
+    @Test
     void theFileMayOpenHostInputThatTheDefaultsKeepClosedAndCloseWhatTheyOpen() throws Exception {
         Cli closed = succeeded(plan(file("host-input:\n  tcp: []\n"), "--no-docker"));
         Cli unmanaged = succeeded(plan(file("host-input:\n  policy: unmanaged\n"), "--no-docker"));
