@@ -43,7 +43,10 @@ final class YamlDocument {
     static final int MAX_DEPTH = 12;
     static final int MAX_SCALAR = 4096;
 
-    private static final YAMLFactory FACTORY = factory();
+    /** Made on first use only: a file of comments alone (the installed example) never loads the YAML parser. */
+    private static final class Parser {
+        static final YAMLFactory FACTORY = factory();
+    }
 
     private final String file;
     private final YAMLParser parser;
@@ -104,7 +107,11 @@ final class YamlDocument {
                     + " KiB; a config file is a few KiB of YAML: is this the right file?");
         }
         String text = decode(file, bytes);
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(text)) {
+        if (text.lines().allMatch(line -> line.isBlank() || line.stripLeading().startsWith("#"))) {
+            // Loading Jackson's YAML parser and SnakeYAML costs a cold JVM about 0.3 s; nothing to parse here.
+            return new YamlNode.Mapping(List.of(), 1);
+        }
+        try (YAMLParser parser = (YAMLParser) Parser.FACTORY.createParser(text)) {
             return new YamlDocument(file, parser).document();
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
