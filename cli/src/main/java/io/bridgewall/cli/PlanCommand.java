@@ -71,6 +71,9 @@ final class PlanCommand implements Callable<Integer> {
                 ? " (no container reaches another, on any network)"
                 : " (Docker's enable_icc per network; docker0 isolated)")
                 + "; different bridges never reach each other, bridges not known yet are fully isolated");
+        policy.networkIsolation().forEach((network, isolation) -> lines.add("  isolation of network " + network + ": "
+                + isolation.word() + (policy.unmatchedNetworkIsolation().contains(network)
+                ? " (no such network now; holds when Docker reports it)" : "")));
         List<Bridge> talking = policy.interContainerBridges();
         for (Bridge bridge : policy.bridges()) {
             lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
@@ -121,8 +124,11 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static String isolatedBecause(Policy policy, Bridge bridge) {
-        if (policy.isolation() == Isolation.STRICT) {
-            return "--isolation strict";
+        if (policy.networkEntry(bridge).isPresent() && policy.isolationOf(bridge) == Isolation.STRICT) {
+            return "isolation strict for network " + policy.networkEntry(bridge).get();
+        }
+        if (policy.isolationOf(bridge) == Isolation.STRICT) {
+            return "isolation strict";
         }
         return bridge.name().value().equals(Bridge.DOCKER0) ? "docker0, as in the seed" : "enable_icc=false";
     }

@@ -1,6 +1,8 @@
 package io.bridgewall.cli;
 
 import io.bridgewall.docker.DockerContainer;
+import io.bridgewall.cli.config.BridgewallConfig;
+import io.bridgewall.cli.config.ConfigReader;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerNetwork;
@@ -24,13 +26,17 @@ import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import io.bridgewall.policy.PublishedPorts;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -169,6 +175,141 @@ final class PolicyOptions {
         }
     }
 
+    // ---- Config file (issue 10): /etc/bridgewall/bridgewall.yaml under the options typed. ----
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE (default: /etc/bridgewall/bridgewall.yaml if it exists). An option "
+                    + "typed on the command line wins over the file; a list option (--allow-port, --contain, ...) "
+                    + "replaces the file's list.")
+    Path configFile;
+
+    @Option(names = "--no-config", description = "Ignore /etc/bridgewall/bridgewall.yaml: typed options and built-in defaults only.")
+    boolean noConfig;
+
+    /** What the config file says (nothing until {@link #applyConfigFile()}, or without a file). */
+    BridgewallConfig config = BridgewallConfig.none();
+    private boolean configApplied;
+    /** The file's exceptions, unless --allow was typed (then the typed ones replace them). */
+    List<Allowance> configAllowances = List.of();
+    /** Isolation per Docker network name: the file's, unless --isolation was typed. */
+    Map<String, Isolation> networkIsolation = Map.of();
+    /** The file's host input, unless --no-input or --allow-port was typed (they replace it whole). */
+    Optional<HostInput> configHostInput = Optional.empty();
+
+    /**
+     * Reads the config file once and puts its values into the options a flag was not typed for,
+     * so the command line wins and both pass through the same checks. Everything in the file is
+     * checked, line by line, before anything else happens.
+     */
+    void applyConfigFile() {
+        if (configApplied) {
+            return;
+        }
+        configApplied = true;
+        if (noConfig) {
+            if (configFile != null) {
+                throw new InvalidInputException("--config has no effect with --no-config; drop one of them");
+            }
+            return;
+        }
+        if (configFile == null && !Files.exists(ConfigReader.DEFAULT_PATH)) {
+            return;
+        }
+        config = ConfigReader.read(configFile != null ? configFile : ConfigReader.DEFAULT_PATH);
+        refuseWhatThisBuildDoesNotEnforce(config);
+        if (!typed("--isolation")) {
+            // --isolation typed decides every network, as its description says.
+            config.isolation().ifPresent(value -> isolation = value.word());
+            networkIsolation = config.networkIsolation();
+        }
+        if (!typed("--no-input") && !typed("--allow-port")) {
+            configHostInput = config.hostInput().map(input -> input.managed() ? configHostInput(input) : HostInput.unmanaged());
+        }
+        if (!typed("--allow")) {
+            configAllowances = configAllowances(config);
+        }
+        if (!typed("--no-published-ports")) {
+            config.publishedPorts().ifPresent(open -> noPublishedPorts = !open);
+        }
+        BridgewallConfig.LoggingConfig logging = config.logging();
+        if (!typed("--log-drops") && !typed("--log-rate") && !typed("--log-group")) {
+            logging.enabled().ifPresent(enabled -> logDrops = enabled);
+            logging.rate().ifPresent(rate -> logRate = rate);
+            logging.group().ifPresent(group -> logGroup = group);
+            if (!logDrops) {
+                // A rate or group under "enabled: false" (or none) is a setting for later, not an error in the file.
+                logRate = null;
+                logGroup = null;
+            }
+        }
+        if (!typed("--contain") && !typed("--uncontain")) {
+            // Exemptions only mean something against their patterns: either flag takes both.
+            config.contain().ifPresent(patterns -> contain = new ArrayList<>(patterns));
+            config.uncontain().ifPresent(names -> uncontain = new ArrayList<>(names));
+        }
+        if (!typed("--no-docker") && !typed("--docker-host")) {
+            config.docker().ifPresent(enabled -> noDocker = !enabled);
+            config.dockerHost().ifPresent(host -> dockerHost = host);
+        }
+        if (!typed("--docker-timeout")) {
+            config.dockerTimeoutSeconds().ifPresent(seconds -> dockerTimeoutSeconds = seconds);
+        }
+    }
+
+    /** The file's exceptions, each parsed as --allow would parse it; an error names its line. */
+    private static List<Allowance> configAllowances(BridgewallConfig config) {
+        List<Allowance> out = new ArrayList<>();
+        for (int i = 0; i < config.allow().size(); i++) {
+            BridgewallConfig.AllowRule rule = config.allow().get(i);
+            String text = rule.networks().isEmpty() ? rule.destination()
+                    : String.join(",", rule.networks()) + "=" + rule.destination();
+            try {
+                out.add(Allowance.parse(text, "config " + config.file() + ":" + rule.line()));
+            } catch (InvalidInputException e) {
+                throw config.error(rule.line(), "allow[" + i + "]", e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The file's host input: ports open to all, and ports open only to their {@code from} ranges. */
+    private static HostInput configHostInput(BridgewallConfig.HostInputConfig input) {
+        java.util.SortedMap<Port, List<Cidr>> sources = new java.util.TreeMap<>();
+        List<Port> open = new ArrayList<>();
+        for (BridgewallConfig.HostPort port : input.ports()) {
+            if (port.from().isEmpty()) {
+                open.add(port.port());
+            } else {
+                sources.put(port.port(), port.from());
+            }
+        }
+        return new HostInput(true, open, sources);
+    }
+
+    /** The blocked ranges: the file's {@code blocked} (else the defaults) and its {@code extra-blocked}. */
+    List<Cidr> blocked() {
+        return Stream.concat(config.blocked().orElse(Policy.DEFAULT_BLOCKED).stream(), config.extraBlocked().stream()).toList();
+    }
+
+    /**
+     * Fields the file may hold whose engine side is not in this build: refused, with their line,
+     * unless they say what this build does anyway, so a file never seems to enforce what it
+     * does not. Connecting one means taking it out of here and handing its values (see
+     * BridgewallConfig) to the option it mirrors.
+     */
+    private static void refuseWhatThisBuildDoesNotEnforce(BridgewallConfig config) {
+        String notHere = "is not enforced by this build of bridgewall; remove it";
+        if (config.dnsException().equals(Optional.of(true))) {
+            throw config.error(config.lineOf("dns-exception"), "dns-exception", notHere + " (or set it to false)");
+        }
+    }
+
+    /** Whether option {@code name} was typed on the command line (false where no command line parsed it, as in unit tests). */
+    private boolean typed(String name) {
+        return command != null && command.commandLine() != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(name);
+    }
+    // ---- end of the config file's block ----
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -186,6 +327,7 @@ final class PolicyOptions {
 
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
     void checkOptions() {
+        applyConfigFile();
         bridges.forEach(PolicyOptions::parseBridge);
         if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
             throw new InvalidInputException("--docker-timeout " + dockerTimeoutSeconds + " is out of range; use 1 to 300 seconds");
@@ -202,8 +344,11 @@ final class PolicyOptions {
         dropLogging();
     }
 
-    /** --allow, each parsed; the errors name the option. */
+    /** --allow, each parsed (the errors name the option); without any, the config file's. */
     List<Allowance> allowances() {
+        if (allow.isEmpty()) {
+            return configAllowances;
+        }
         return allow.stream().map(text -> {
             try {
                 return Allowance.parse(text, "--allow");
@@ -223,8 +368,9 @@ final class PolicyOptions {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
         DockerFirewall docker = dockerFirewall(netns);
-        Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(docker), containment,
-                Isolation.parse(isolation)).withAllowances(allowances()).withDockerFirewall(docker).withDropLogging(dropLogging());
+        Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(docker), containment,
+                Isolation.parse(isolation)).withNetworkIsolation(networkIsolation).withAllowances(allowances())
+                .withDockerFirewall(docker).withDropLogging(dropLogging());
         policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
                 + "network or bridge " + (noDocker ? "given with --bridge" : "known to Docker")
                 + "; that part allows nothing until the network exists"));
@@ -303,6 +449,9 @@ final class PolicyOptions {
 
     /** Coexisting with Docker's own firewall, the host's input is left alone unless ports are given. */
     HostInput hostInput(DockerFirewall docker) {
+        if (configHostInput.isPresent()) {
+            return configHostInput.get();
+        }
         HostInput input;
         if (noInput || docker.present() && allowPorts.isEmpty()) {
             if (!allowPorts.isEmpty()) {

@@ -55,8 +55,8 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         policyOptions.checkOptions();
         if (policyOptions.noDocker) {
-            throw new InvalidInputException("watch follows Docker's events; with --no-docker there is nothing to follow: "
-                    + "use 'bridgewall apply --no-docker' instead");
+            throw new InvalidInputException("watch follows Docker's events; with --no-docker (or 'docker: {enabled: false}' "
+                    + "in the config file) there is nothing to follow: use 'bridgewall apply --no-docker' instead");
         }
         // Before the first apply, like apply's: watch started over SSH must not shut its admin out.
         LockoutGuard.check(policyOptions.hostInput(policyOptions.dockerFirewall(target.netns())), force, policyOptions::warn);

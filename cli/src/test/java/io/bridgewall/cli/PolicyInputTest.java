@@ -144,7 +144,7 @@ class PolicyInputTest {
         assertThat(section(plan.stdout(), "set icc_pairs")).contains("\"br-extra\" . \"br-extra\"").doesNotContain(BRIDGE);
         assertThat(strict.exitCode()).as(strict.stderr()).isZero();
         assertThat(strict.stdout()).contains("isolation: strict").contains("br-extra [10.99.3.0/24] masquerade "
-                + "containers-isolated (--isolation strict)");
+                + "containers-isolated (isolation strict)");
         assertThat(section(strict.stdout(), "set icc_pairs")).doesNotContain("br-extra");
     }
 

@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.Set;
 
 /**
@@ -12,12 +16,18 @@ import java.util.Set;
  * destinations they must never reach, the host's own input policy, and which interfaces are
  * contained as container bridges before anyone has named them. Immutable and validated on
  * construction, so the planner never sees a bad value.
+ *
+ * @param isolation        for every bridge whose Docker network has no entry in {@code networkIsolation}
+ * @param networkIsolation isolation for the Docker network of that name (its bridge, once Docker
+ *                         reports it), over {@code isolation}: strict everywhere but one network,
+ *                         or one network strict
  */
 public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
                      Isolation isolation, List<Allowance> allowances, List<DnsResolver> dnsResolvers,
                      DockerFirewall dockerFirewall,
                      PublishedPorts publishedPorts,
-                     DropLogging dropLogging) {
+                     DropLogging dropLogging,
+                     Map<String, Isolation> networkIsolation) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -45,6 +55,17 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (dockerFirewall == null) {
             throw new InvalidInputException("Docker's firewall mode is missing");
         }
+        // Sorted: the same policy always describes itself the same way.
+        networkIsolation = java.util.Collections.unmodifiableMap(new TreeMap<>(networkIsolation));
+        networkIsolation.forEach((network, value) -> {
+            if (network == null || !DOCKER_NETWORK_NAME.matcher(network).matches()) {
+                throw new InvalidInputException("isolation for network '" + network + "': not a Docker network name "
+                        + "(letters, digits, and _ . - after the first)");
+            }
+            if (value == null) {
+                throw new InvalidInputException("isolation for network '" + network + "' is missing; give strict or docker");
+            }
+        });
         if (dropLogging == null) {
             throw new InvalidInputException("dropLogging is missing");
         }
@@ -63,7 +84,7 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     /** No exceptions, no DNS resolvers, Docker's own firewall off. */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
                   Isolation isolation) {
-        this(bridges, blockedDestinations, hostInput, containment, isolation, List.of(), List.of(), DockerFirewall.off(), PublishedPorts.none(), DropLogging.off());
+        this(bridges, blockedDestinations, hostInput, containment, isolation, List.of(), List.of(), DockerFirewall.off(), PublishedPorts.none(), DropLogging.off(), Map.of());
     }
 
     /** Docker's isolation semantics (each network's enable_icc). */
@@ -81,35 +102,40 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
     }
 
     /** The same policy with these published ports (what Docker publishes; watch keeps them current). */
     public Policy withPublishedPorts(PublishedPorts other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other, dropLogging, networkIsolation);
     }
 
     /** The same policy with drops logged (rate-limited, a prefix per reason) or not. */
     public Policy withDropLogging(DropLogging other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, other, networkIsolation);
+    }
+
+    /** The same policy with {@code other} as the isolation of those Docker networks (over the policy's own). */
+    public Policy withNetworkIsolation(Map<String, Isolation> other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, other);
     }
 
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
     }
 
     public Policy withDockerFirewall(DockerFirewall other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts, dropLogging, networkIsolation);
     }
 
     /** The same policy with these exceptions ({@code --allow}, the config file) instead of its own. */
     public Policy withAllowances(List<Allowance> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
     }
 
     /** The same policy with these DNS resolvers (each an exception for udp and tcp 53) instead of its own. */
     public Policy withDnsResolvers(List<DnsResolver> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts, dropLogging);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
     }
 
     /**
@@ -158,13 +184,38 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
                 || bridge.origin().dockerNetwork().map(docker -> docker.network().equals(name)).orElse(false);
     }
 
+    /** Docker's rule for network names. */
+    private static final Pattern DOCKER_NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}");
+
     /**
-     * The bridges whose containers may reach each other (on that bridge only): none under strict
-     * isolation, else those whose network allows inter-container communication.
+     * The isolation that holds on {@code bridge}: its Docker network's own entry, else the
+     * policy's. A bridge no Docker network names (given with --bridge) has only the policy's.
+     */
+    public Isolation isolationOf(Bridge bridge) {
+        return networkEntry(bridge).map(networkIsolation::get).orElse(isolation);
+    }
+
+    /** The Docker network name whose entry in {@code networkIsolation} decides {@code bridge}, if one does. */
+    public Optional<String> networkEntry(Bridge bridge) {
+        return bridge.origin().dockerNetwork().map(BridgeOrigin.Docker::network).filter(networkIsolation::containsKey);
+    }
+
+    /** Entries of {@code networkIsolation} no bridge of the policy belongs to (yet): for {@code plan} to say so. */
+    public List<String> unmatchedNetworkIsolation() {
+        Set<String> present = new HashSet<>();
+        bridges.forEach(b -> b.origin().dockerNetwork().ifPresent(d -> present.add(d.network())));
+        return networkIsolation.keySet().stream().filter(name -> !present.contains(name)).toList();
+    }
+
+    /**
+     * The bridges whose containers may reach each other (on that bridge only): those under
+     * docker isolation (their network's entry, else the policy's) whose network allows
+     * inter-container communication; docker0's never does.
      */
     public List<Bridge> interContainerBridges() {
-        return isolation == Isolation.STRICT ? List.of()
-                : bridges.stream().filter(Bridge::interContainerCommunication).toList();
+        return bridges.stream()
+                .filter(bridge -> isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication())
+                .toList();
     }
 
     /**

@@ -78,6 +78,39 @@ class InvalidInputTest {
         assertThat(NftRuleset.text(netns)).isEqualTo(before);
     }
 
+    static Stream<Arguments> badConfigFiles() {
+        String laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nblocked: *c\n";
+        return Stream.of(
+                Arguments.of("unknown key", "isolaton: strict\n".getBytes(), ":1: unknown key 'isolaton'; did you mean 'isolation'?"),
+                Arguments.of("bad CIDR", "extra-blocked:\n  - 10.0.0.0/8\n  - 10.0.0.1/8\n".getBytes(),
+                        ":3: extra-blocked[1]: 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?"),
+                Arguments.of("wrong type", "host-input:\n  tcp: 22\n".getBytes(), ":2: host-input.tcp: expected a list"),
+                Arguments.of("billion laughs", laughs.getBytes(), ":1: anchor '&a': anchors and aliases are not supported"),
+                Arguments.of("binary junk", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xff}, ":1: not UTF-8 text (byte 0xff)"),
+                Arguments.of("duplicate key", "isolation: strict\nisolation: docker\n".getBytes(),
+                        ":2: key 'isolation' is given twice (first at line 1)"));
+    }
+
+    @ParameterizedTest(name = "config file: {0}")
+    @MethodSource("badConfigFiles")
+    void aBadConfigFileIsRefusedWithItsLineAndLeavesTheKernelAsItWas(String what, byte[] contents, String expected)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bridgewall-bad", ".yaml");
+        try {
+            java.nio.file.Files.write(file, contents);
+            isRefusedWithOneLineAndLeavesTheKernelAsItWas(what, List.of("--config", file.toString()), file + expected);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
+    void aConfigFileThatDoesNotExistIsBadInput() {
+        isRefusedWithOneLineAndLeavesTheKernelAsItWas("missing config file", List.of("--config", "/nonexistent/bridgewall.yaml"),
+                "/nonexistent/bridgewall.yaml:1: no such file; give an existing file or leave --config out");
+    }
+
     @Test
     void aNamespaceThatDoesNotExistIsBadInput() {
         Shell.Result result = Bridgewall.run("apply", "--no-docker", "--netns", "bw-does-not-exist", "--bridge", "docker0=172.17.0.0/16");

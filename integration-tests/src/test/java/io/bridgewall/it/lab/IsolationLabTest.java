@@ -7,11 +7,16 @@ import static io.bridgewall.it.lab.LabAddresses.WHO_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewall.it.support.Bridgewall;
+import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,8 +30,9 @@ import org.junit.jupiter.api.Timeout;
  * Isolation per network (issue 10), with a real dockerd and real packets: containers of one
  * user-defined network talk; a network created with enable_icc=false, docker0, different
  * networks and a network nobody has named yet do not; --isolation strict closes the user
- * network too. The lab's usernet (user-a, user-b) talks by Docker's default; quietnet
- * (quiet-a, quiet-b) is created with -o com.docker.network.bridge.enable_icc=false.
+ * network too; a config file's isolation per network name opens or closes just that network.
+ * The lab's usernet (user-a, user-b) talks by Docker's default; quietnet (quiet-a, quiet-b) is
+ * created with -o com.docker.network.bridge.enable_icc=false.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -138,5 +144,59 @@ class IsolationLabTest {
         Shell.Result again = apply();
         assertThat(again.exitCode()).as(again.stderr()).isZero();
         assertThat(probe("late-a", "late-b").reached()).as("late-a -> late-b once the apply knows latenet").isTrue();
+    }
+
+    /** The config file's isolation per network name: strict everywhere but one network. */
+    @Test
+    @Order(6)
+    void aConfigFileOpensOnlyTheNetworkItNamesUnderStrictIsolation() throws Exception {
+        Path config = configFile("isolation:\n  default: strict\n  networks:\n    latenet: docker\n");
+        Shell.Result applied = apply("--config", config.toString());
+        assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+
+        assertThat(probe("late-a", "late-b").reached()).as("late-a -> late-b (latenet: docker)").isTrue();
+        assertThat(probe("user-a", "user-b").reached()).as("user-a -> user-b (default: strict)").isFalse();
+        assertThat(probe("quiet-a", "quiet-b").reached()).as("quiet-a -> quiet-b").isFalse();
+        assertThat(probe("late-a", "user-a").reached()).as("late-a -> user-a (across networks)").isFalse();
+        // The kernel holds exactly latenet's pair, whatever bridgewall says of itself.
+        assertThat(iccPairs()).containsExactly(lab.container("late-a").network().bridge());
+    }
+
+    /** ... and one network strict while the others keep Docker's semantics; a typed --isolation wins over the file. */
+    @Test
+    @Order(7)
+    void aConfigFileClosesOneNetworkAndATypedIsolationWinsOverIt() throws Exception {
+        Path config = configFile("isolation:\n  networks:\n    usernet: strict\n");
+        Shell.Result applied = apply("--config", config.toString());
+        assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+
+        assertThat(probe("user-a", "user-b").reached()).as("user-a -> user-b (usernet: strict)").isFalse();
+        assertThat(probe("late-a", "late-b").reached()).as("late-a -> late-b (Docker's default)").isTrue();
+        assertThat(iccPairs()).contains(lab.container("late-a").network().bridge())
+                .doesNotContain(lab.container("user-a").network().bridge());
+
+        Shell.Result typed = apply("--config", config.toString(), "--isolation", "docker");
+        assertThat(typed.exitCode()).as(typed.stderr()).isZero();
+        assertThat(probe("user-a", "user-b").reached()).as("user-a -> user-b (--isolation docker typed)").isTrue();
+    }
+
+    private Path configFile(String yaml) throws Exception {
+        Path file = Files.createTempFile("bridgewall-isolation", ".yaml");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    /** The bridges whose pair is in our icc_pairs set, read from the kernel with nft. */
+    private List<String> iccPairs() {
+        String ruleset = NftRuleset.text(lab.host());
+        int start = ruleset.indexOf("set icc_pairs {");
+        assertThat(start).as("set icc_pairs in\n" + ruleset).isNotNegative();
+        Matcher pair = Pattern.compile("\"([^\"]+)\" \\. \"\\1\"").matcher(ruleset.substring(start, ruleset.indexOf('}', start)));
+        List<String> bridges = new ArrayList<>();
+        while (pair.find()) {
+            bridges.add(pair.group(1));
+        }
+        return bridges;
     }
 }
