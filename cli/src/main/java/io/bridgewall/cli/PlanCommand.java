@@ -31,7 +31,9 @@ final class PlanCommand implements Callable<Integer> {
         // plan has no --netns: it checks the bridges against the namespace it runs in.
         Policy policy = policyOptions.policy(Optional.empty());
         RuleSet ruleSet = Planner.plan(policy);
-        spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header(policy)));
+        List<String> header = new ArrayList<>(header(policy));
+        header.addAll(dnsNotes(policyOptions));
+        spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header));
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -59,6 +61,14 @@ final class PlanCommand implements Callable<Integer> {
                     + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
         }
         return lines;
+    }
+
+    /** DNS discovery's notes: what was skipped and why (the resolvers themselves are listed with the exceptions). */
+    static List<String> dnsNotes(PolicyOptions options) {
+        if (options.noDnsException) {
+            return List.of("  dns exception: off (--no-dns-exception)");
+        }
+        return options.dns().notes().stream().map(note -> "  dns: " + note).toList();
     }
 
     private static String isolatedBecause(Policy policy, Bridge bridge) {

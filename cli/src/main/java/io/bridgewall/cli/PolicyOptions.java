@@ -2,7 +2,11 @@ package io.bridgewall.cli;
 
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
+import io.bridgewall.docker.DockerContainers;
+import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.dns.ContainerDns;
+import io.bridgewall.dns.DnsDiscovery;
 import io.bridgewall.netlink.NamespaceInterfaces;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.BridgeOrigin;
@@ -19,6 +23,7 @@ import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +75,28 @@ final class PolicyOptions {
                     + "container reaches another, on any network. Different networks never reach each other.")
     String isolation = "docker";
 
+    // DNS exception (issue 10): udp and tcp 53, and nothing else, to the resolvers containers use.
+    @Option(names = "--no-dns-exception",
+            description = "Do not open udp and tcp port 53 to the resolvers containers use (found in the host's "
+                    + "resolv.conf, Docker's daemon.json and running containers' resolv.conf).")
+    boolean noDnsException;
+
+    @Option(names = "--resolv-conf", paramLabel = "FILE",
+            description = "The host's resolver list, which Docker hands to containers (default: /etc/resolv.conf).")
+    String resolvConf;
+
+    @Option(names = "--upstream-resolv-conf", paramLabel = "FILE",
+            description = "systemd-resolved's upstream list, read instead when --resolv-conf names only its stub "
+                    + "127.0.0.53 (default: /run/systemd/resolve/resolv.conf).")
+    String upstreamResolvConf;
+
+    @Option(names = "--docker-config", paramLabel = "FILE",
+            description = "dockerd's configuration, for its \"dns\" list (default: /etc/docker/daemon.json).")
+    String dockerConfig;
+
+    /** What DNS discovery found, once per run: watch rebuilds its policy from this, not from new reads. */
+    private DnsDiscovery.Result dns;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -97,6 +124,58 @@ final class PolicyOptions {
         hostInput();
         containment();
         Isolation.parse(isolation);
+        dnsPaths();
+    }
+
+    /** The files DNS discovery reads; each option is a path, refused when empty or given with --no-dns-exception. */
+    private DnsDiscovery.Paths dnsPaths() {
+        DnsDiscovery.Paths defaults = DnsDiscovery.Paths.defaults();
+        return new DnsDiscovery.Paths(dnsPath("--resolv-conf", resolvConf, defaults.resolvConf()),
+                dnsPath("--upstream-resolv-conf", upstreamResolvConf, defaults.resolvedUpstream()),
+                dnsPath("--docker-config", dockerConfig, defaults.dockerConfig()));
+    }
+
+    private Path dnsPath(String option, String given, Path fallback) {
+        if (given == null) {
+            return fallback;
+        }
+        if (noDnsException) {
+            throw new InvalidInputException(option + " has no effect with --no-dns-exception; drop one of them");
+        }
+        if (given.isBlank() || given.indexOf('\0') >= 0) {
+            throw new InvalidInputException(option + " needs a file name, e.g. " + option + " " + fallback);
+        }
+        try {
+            return Path.of(given);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidInputException(option + " '" + given + "' is not a file name");
+        }
+    }
+
+    /**
+     * The resolvers containers use, found once (host files, and Docker's containers unless
+     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception.
+     */
+    DnsDiscovery.Result dns() {
+        if (dns == null) {
+            if (noDnsException) {
+                dns = new DnsDiscovery.Result(List.of(), List.of(), List.of());
+            } else {
+                dns = DnsDiscovery.discover(dnsPaths(), noDocker ? List.of() : containerDns());
+                dns.warnings().forEach(this::warn);
+            }
+        }
+        return dns;
+    }
+
+    /** Each running container's resolv.conf and --dns; Docker failing here costs the containers' own resolvers only. */
+    private List<ContainerDns> containerDns() {
+        try {
+            return DockerContainers.resolvConfPaths(endpoint(), dockerTimeout());
+        } catch (DockerException e) {
+            warn("cannot list containers for their resolvers (" + e.getMessage() + "); only the host's files are used");
+            return List.of();
+        }
     }
 
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */

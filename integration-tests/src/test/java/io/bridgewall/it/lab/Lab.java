@@ -32,14 +32,21 @@ public final class Lab implements AutoCloseable {
     private Map<String, LabContainer> containers = Map.of();
     private Prober prober;
     private Duration setupTime = Duration.ZERO;
+    private String daemonJson = "{}";
 
     private Lab() {
     }
 
     /** Builds the whole lab; on any failure tears down whatever was already made. */
     public static Lab start() {
+        return start("{}");
+    }
+
+    /** As {@link #start()}, with {@code daemonJson} as the lab dockerd's configuration (e.g. its "dns" list). */
+    public static Lab start(String daemonJson) {
         long started = System.nanoTime();
         Lab lab = new Lab();
+        lab.daemonJson = daemonJson;
         try {
             lab.build();
         } catch (RuntimeException | Error e) {
@@ -68,7 +75,7 @@ public final class Lab implements AutoCloseable {
         WhoService.start(host, docroot, LabAddresses.SSH_PORT);
         WhoService.start(host, docroot, LabAddresses.OTHER_PORT);
         // dockerd must stop before its namespace goes: own() closes in reverse order
-        docker = own(DockerDaemon.start(host));
+        docker = own(DockerDaemon.start(host, daemonJson));
         BusyboxImage.importInto(docker);
         // httpd as a container's PID 1 ignores SIGTERM: without this, stopping dockerd waits 10 s per container
         owned.add(this::removeContainers);
