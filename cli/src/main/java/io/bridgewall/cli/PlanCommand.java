@@ -1,7 +1,9 @@
 package io.bridgewall.cli;
 
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Isolation;
@@ -41,8 +43,13 @@ final class PlanCommand implements Callable<Integer> {
     static List<String> header(Policy policy) {
         List<String> lines = new ArrayList<>();
         lines.add("bridgewall plan: " + policy.bridges().size() + " bridge(s), "
-                + (policy.hostInput().managed() ? "host input managed, open ports " + policy.hostInput().allowedPorts()
+                + (policy.hostInput().managed() ? "host input managed, open ports " + policy.hostInput().describePorts()
                 : "host input left alone"));
+        if (policy.hostInput().managed() && !policy.hostInput().sshOpen()) {
+            lines.add("  note: 22/tcp (SSH), open by default, is closed: the ports given replace the default; "
+                    + "add --allow-port 22/tcp to keep it");
+        }
+        lines.addAll(exceptionLines(policy));
         Containment containment = policy.containment();
         lines.add(containment.isOff() ? "  containment by name: off (--contain none); only the bridges above are contained"
                 : "  containment by name: " + Containment.describe(containment.patterns())
@@ -69,6 +76,22 @@ final class PlanCommand implements Callable<Integer> {
             return List.of("  dns exception: off (--no-dns-exception)");
         }
         return options.dns().notes().stream().map(note -> "  dns: " + note).toList();
+    }
+
+    /** The exceptions, each with where it came from; DNS resolvers listed as such. */
+    static List<String> exceptionLines(Policy policy) {
+        List<String> lines = new ArrayList<>();
+        for (Allowance allowance : policy.allowances()) {
+            List<Bridge> bridges = policy.bridgesOf(allowance);
+            lines.add("  exception " + allowance.text() + " - " + allowance.origin()
+                    + (!allowance.limitedToNetworks() ? " (every container)"
+                    : bridges.isEmpty() ? " (no such network yet: allows nothing)"
+                    : " (containers on " + String.join(", ", bridges.stream().map(b -> b.name().value()).toList()) + ")"));
+        }
+        for (DnsResolver resolver : policy.dnsResolvers()) {
+            lines.add("  dns resolver " + resolver.allowance().destinationText() + " (udp and tcp 53 only) - from " + resolver.source());
+        }
+        return lines;
     }
 
     private static String isolatedBecause(Policy policy, Bridge bridge) {

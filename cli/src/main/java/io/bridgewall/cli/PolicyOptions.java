@@ -8,6 +8,7 @@ import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.dns.ContainerDns;
 import io.bridgewall.dns.DnsDiscovery;
 import io.bridgewall.netlink.NamespaceInterfaces;
+import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Bridges;
@@ -21,7 +22,6 @@ import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.Policy;
-import io.bridgewall.policy.Port;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +39,18 @@ final class PolicyOptions {
             description = "A bridge and its container subnets, e.g. docker0=172.17.0.0/16. Repeatable.")
     List<String> bridges = new ArrayList<>();
 
-    @Option(names = "--allow-port", paramLabel = "PORT[/tcp|/udp]",
-            description = "Open this host port to everyone (repeatable; replaces the default 22/tcp).")
+    @Option(names = "--allow-port", paramLabel = "PORT[/tcp|/udp][@CIDR[,CIDR...]]",
+            description = "Open this host port, to everyone or only to the given source networks, e.g. "
+                    + "22/tcp@10.1.0.0/16 (repeatable; replaces the default 22/tcp, which plan then says).")
     List<String> allowPorts = new ArrayList<>();
+
+    // Exceptions (issue 10): destinations containers may reach despite the drops.
+    @Option(names = "--allow", paramLabel = "[NETWORK[,NETWORK...]=]DEST[:PORT[-PORT]][/tcp|/udp]",
+            description = "Let containers reach this address or network (and only this port or range and "
+                    + "protocol, if given; a port without protocol means tcp and udp), e.g. 10.0.0.5:5432/tcp, "
+                    + "[2001:db8::5]:5432, 10.0.2.0/24. NETWORK= limits it to the containers of those Docker "
+                    + "networks: backend=10.0.0.5:5432/tcp. Repeatable.")
+    List<String> allow = new ArrayList<>();
 
     @Option(names = "--docker-host", paramLabel = "unix:///PATH",
             description = "Docker Engine API socket (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
@@ -122,6 +131,7 @@ final class PolicyOptions {
             throw new InvalidInputException("--docker-host has no effect with --no-docker; drop one of them");
         }
         hostInput();
+        allowances();
         containment();
         Isolation.parse(isolation);
         dnsPaths();
@@ -178,6 +188,17 @@ final class PolicyOptions {
         }
     }
 
+    /** --allow, each parsed; the errors name the option. */
+    List<Allowance> allowances() {
+        return allow.stream().map(text -> {
+            try {
+                return Allowance.parse(text, "--allow");
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--allow " + e.getMessage(), e);
+            }
+        }).toList();
+    }
+
     /** The policy for Docker's {@code networks} as already discovered, with what was typed, checked against {@code netns}. */
     Policy policy(List<DockerNetwork> networks, Optional<String> netns) {
         return policyOfBridges(networks.stream().map(DockerNetwork::toBridge).toList(), netns);
@@ -188,7 +209,10 @@ final class PolicyOptions {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
         Policy policy = new Policy(Bridges.overlay(discovered, given), Policy.DEFAULT_BLOCKED, hostInput(), containment,
-                Isolation.parse(isolation));
+                Isolation.parse(isolation)).withAllowances(allowances());
+        policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
+                + "network or bridge " + (noDocker ? "given with --bridge" : "known to Docker")
+                + "; that part allows nothing until the network exists"));
         if (!policy.bridges().isEmpty() || !containment.isOff()) {
             HostInterfaces interfaces = hostInterfaces(netns);
             interfaces.check(policy.bridges());
@@ -265,8 +289,11 @@ final class PolicyOptions {
             }
             input = HostInput.unmanaged();
         } else {
-            input = allowPorts.isEmpty() ? HostInput.defaults()
-                    : new HostInput(true, allowPorts.stream().map(Port::parse).toList());
+            try {
+                input = allowPorts.isEmpty() ? HostInput.defaults() : HostInput.parsePorts(allowPorts);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--allow-port " + e.getMessage(), e);
+            }
         }
         return input;
     }

@@ -1,11 +1,13 @@
 package io.bridgewall.plan;
 
+import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.IpFamily;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.policy.Port;
+import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
 import io.bridgewall.ruleset.ByteString;
 import io.bridgewall.ruleset.Chain;
@@ -23,11 +25,13 @@ import io.bridgewall.ruleset.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
  * set, so the number of rules is fixed: 10,000 networks cost set elements, not rules, and
- * per-packet work does not grow with them.
+ * per-packet work does not grow with them. The exceptions ({@code --allow}, DNS resolvers)
+ * and host ports limited to sources are the one exception: a few rules each, in the order given.
  *
  * <p>Containment: a container bridge is any interface in {@value #CONTAINED} (the policy's
  * bridges and the name patterns, e.g. docker0 and br-*) and not in {@value #UNCONTAINED} (names
@@ -94,15 +98,15 @@ public final class Planner {
             sets.add(ports(UDP_PORTS, policy.hostInput().allowedPorts(), Protocol.UDP));
             sets.add(new NamedSet(ICMPV6_TYPES, SetType.ICMPV6_TYPE, false, ICMPV6_ESSENTIAL.stream()
                     .map(t -> SetElement.single(ByteString.of(t.byteValue()), "")).toList()));
-            chains.add(inputChain());
+            chains.add(inputChain(policy));
         }
-        chains.add(forwardChain());
+        chains.add(forwardChain(policy));
         chains.add(postroutingChain());
         return new RuleSet(TABLE, Family.INET, sets, chains);
     }
 
-    private static Chain inputChain() {
-        return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, List.of(
+    private static Chain inputChain(Policy policy) {
+        return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, rules(
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED))),
                         accept()),
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.INVALID))), drop()),
@@ -110,13 +114,15 @@ public final class Planner {
                 rule(List.of(new Match.Icmpv6TypeInSet(ICMPV6_TYPES)), accept()),
                 rule(List.of(new Match.DestinationPortInSet(Protocol.TCP, TCP_PORTS)), accept()),
                 rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept()),
+                // Ports open to some sources only: one rule per port and source, in order.
+                portSourceRules(policy),
                 new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy")));
     }
 
-    private static Chain forwardChain() {
+    private static Chain forwardChain(Policy policy) {
         List<Match> fromContainer = containerBridge(Direction.IN);
         List<Match> toContainer = containerBridge(Direction.OUT);
-        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, List.of(
+        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, rules(
                 // Same bridge only (br_netfilter hands bridged frames to this hook with iifname =
                 // oifname = the bridge): routed traffic has another output interface and goes on to the drops.
                 new Rule(List.of(new Match.InterfacePairInSet(ICC_PAIRS)), List.of(Statement.Counter.zero(), accept()),
@@ -125,6 +131,8 @@ public final class Planner {
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
                         "internal network: nothing enters"),
+                // Exceptions (--allow, DNS resolvers): after the internal networks' drops, before every other drop.
+                exceptionRules(policy),
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
                         "container to private or local IPv4"),
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
@@ -140,6 +148,85 @@ public final class Planner {
                 countedDrop(with(toContainer, new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID,
                                 Match.CtState.UNTRACKED))),
                         "no new connections into containers from outside; replies pass")));
+    }
+
+    /**
+     * One accept rule per exception, per bridge it is limited to (or every container bridge)
+     * and per protocol, in the order the exceptions were given. Rules rather than sets: there
+     * are few, and each has its own counter and a comment naming where it came from.
+     * An exception whose networks do not exist plans no rule (the policy warns about them).
+     */
+    static List<Rule> exceptionRules(Policy policy) {
+        List<Rule> out = new ArrayList<>();
+        for (Allowance allowance : policy.exceptions()) {
+            List<List<Match>> sources = new ArrayList<>();
+            if (allowance.limitedToNetworks()) {
+                policy.bridgesOf(allowance).forEach(bridge -> sources.add(List.of(new Match.InterfaceIs(Direction.IN,
+                        bridge.name().value()))));
+            } else {
+                sources.add(containerBridge(Direction.IN));
+            }
+            String comment = comment("exception " + allowance.text() + (allowance.origin().isEmpty() ? "" : " - " + allowance.origin()));
+            for (List<Match> source : sources) {
+                Match destination = new Match.AddressIn(AddressField.DESTINATION, allowance.destination());
+                for (Optional<Match> transport : transports(allowance)) {
+                    List<Match> matches = with(source, destination);
+                    transport.ifPresent(matches::add);
+                    out.add(new Rule(matches, List.of(Statement.Counter.zero(), accept()), comment));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What an exception says about layer 4: nothing (every protocol), a protocol, or ports per protocol. */
+    private static List<Optional<Match>> transports(Allowance allowance) {
+        if (allowance.protocols().isEmpty()) {
+            return List.of(Optional.empty());
+        }
+        return allowance.protocolsInOrder().stream()
+                .map(protocol -> Optional.<Match>of(allowance.ports()
+                        .<Match>map(range -> new Match.DestinationPortIn(protocol, range))
+                        .orElse(new Match.ProtocolIs(protocol))))
+                .toList();
+    }
+
+    private static List<Rule> portSourceRules(Policy policy) {
+        List<Rule> out = new ArrayList<>();
+        policy.hostInput().portSources().forEach((port, sources) -> {
+            for (Cidr source : sources) {
+                out.add(new Rule(List.of(new Match.AddressIn(AddressField.SOURCE, source),
+                        new Match.DestinationPortIn(port.protocol(), PortRange.single(port.number()))),
+                        List.of(Statement.Counter.zero(), accept()), comment("host port " + port + " from " + source)));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A comment the kernel keeps and nft prints back the same: printable ASCII without double
+     * quotes, at most 127 bytes (NFTNL_UDATA_COMMENT_MAXLEN less the NUL), cut with "...".
+     */
+    static String comment(String text) {
+        String plain = text.replaceAll("[^\\x20-\\x7e]", "?").replace('"', '\'');
+        return plain.length() <= MAX_COMMENT ? plain : plain.substring(0, MAX_COMMENT - 3) + "...";
+    }
+
+    private static final int MAX_COMMENT = 127;
+
+    /** Rules and lists of rules, flattened in order. */
+    private static List<Rule> rules(Object... rulesOrLists) {
+        List<Rule> out = new ArrayList<>();
+        for (Object item : rulesOrLists) {
+            if (item instanceof Rule rule) {
+                out.add(rule);
+            } else {
+                for (Object rule : (List<?>) item) {
+                    out.add((Rule) rule);
+                }
+            }
+        }
+        return out;
     }
 
     private static Chain postroutingChain() {

@@ -14,7 +14,7 @@ import java.util.Set;
  * construction, so the planner never sees a bad value.
  */
 public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
-                     Isolation isolation) {
+                     Isolation isolation, List<Allowance> allowances, List<DnsResolver> dnsResolvers) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -28,6 +28,8 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     public Policy {
         bridges = List.copyOf(bridges);
         blockedDestinations = List.copyOf(blockedDestinations);
+        allowances = List.copyOf(allowances);
+        dnsResolvers = List.copyOf(dnsResolvers);
         if (hostInput == null) {
             throw new InvalidInputException("host input policy is missing");
         }
@@ -46,6 +48,12 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         rejectOverlappingSubnets(bridges);
     }
 
+    /** No exceptions and no DNS resolvers. */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
+                  Isolation isolation) {
+        this(bridges, blockedDestinations, hostInput, containment, isolation, List.of(), List.of());
+    }
+
     /** Docker's isolation semantics (each network's enable_icc). */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment) {
         this(bridges, blockedDestinations, hostInput, containment, Isolation.DOCKER);
@@ -61,11 +69,67 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers);
     }
 
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers);
+    }
+
+    /** The same policy with these exceptions ({@code --allow}, the config file) instead of its own. */
+    public Policy withAllowances(List<Allowance> other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers);
+    }
+
+    /** The same policy with these DNS resolvers (each an exception for udp and tcp 53) instead of its own. */
+    public Policy withDnsResolvers(List<DnsResolver> other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other);
+    }
+
+    /**
+     * Every exception to plan, in order: the allowances as given, then one per DNS resolver.
+     * An exception whose scope (destination, ports, protocols, networks) an earlier one already
+     * has is left out: the first one's origin names the rule.
+     */
+    public List<Allowance> exceptions() {
+        Set<Allowance> seen = new HashSet<>();
+        List<Allowance> out = new ArrayList<>();
+        for (Allowance allowance : allowancesWithResolvers()) {
+            if (seen.add(allowance.scope())) {
+                out.add(allowance);
+            }
+        }
+        return out;
+    }
+
+    private List<Allowance> allowancesWithResolvers() {
+        List<Allowance> all = new ArrayList<>(allowances);
+        dnsResolvers.forEach(resolver -> all.add(resolver.allowance()));
+        return all;
+    }
+
+    /**
+     * The bridges an exception limited to networks is for: those whose Docker network, or whose
+     * interface, has one of its names. Empty for an exception that is not limited (it is for
+     * every container bridge) and for one whose networks do not exist (yet).
+     */
+    public List<Bridge> bridgesOf(Allowance allowance) {
+        return bridges.stream().filter(bridge -> allowance.networks().stream().anyMatch(name -> names(bridge, name)))
+                .sorted(Comparator.comparing(Bridge::name))
+                .toList();
+    }
+
+    /** Network names of exceptions that no bridge of the policy has: those parts allow nothing (a warning). */
+    public List<String> unknownAllowanceNetworks() {
+        return exceptions().stream().flatMap(allowance -> allowance.networks().stream())
+                .filter(name -> bridges.stream().noneMatch(bridge -> names(bridge, name)))
+                .distinct()
+                .toList();
+    }
+
+    private static boolean names(Bridge bridge, String name) {
+        return bridge.name().value().equals(name)
+                || bridge.origin().dockerNetwork().map(docker -> docker.network().equals(name)).orElse(false);
     }
 
     /**

@@ -19,6 +19,8 @@ public sealed interface Expr {
 
     int CMP_EQ = 0;
     int CMP_NEQ = 1;
+    int CMP_LTE = 3;
+    int CMP_GTE = 5;
 
     int CT_STATE = 0;
 

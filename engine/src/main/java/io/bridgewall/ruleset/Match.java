@@ -1,6 +1,8 @@
 package io.bridgewall.ruleset;
 
+import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
 import java.util.EnumSet;
 import java.util.Set;
@@ -94,5 +96,29 @@ public sealed interface Match {
 
     /** {@code icmpv6 type @set}. */
     record Icmpv6TypeInSet(String set) implements Match {
+    }
+
+    /**
+     * {@code ip daddr 10.0.0.5} / {@code ip6 saddr 2001:db8::/32}: the address is in one
+     * network, written in the rule itself (an exception names a few; sets hold the many).
+     */
+    record AddressIn(AddressField field, Cidr network) implements Match {
+        public AddressIn {
+            if (network.prefixLength() == 0) {
+                throw new IllegalArgumentException("a match on every address matches nothing in particular: " + network);
+            }
+        }
+
+        public IpFamily family() {
+            return network.family();
+        }
+    }
+
+    /** {@code meta l4proto tcp}: any port of one transport protocol. */
+    record ProtocolIs(Protocol protocol) implements Match {
+    }
+
+    /** {@code tcp dport 5432} / {@code udp dport 5000-5010}. */
+    record DestinationPortIn(Protocol protocol, PortRange ports) implements Match {
     }
 }

@@ -155,6 +155,15 @@ public final class NftSyntax {
             return m.protocol().nftName() + " dport @" + m.set();
         } else if (match instanceof Match.Icmpv6TypeInSet m) {
             return "icmpv6 type @" + m.set();
+        } else if (match instanceof Match.AddressIn m) {
+            String network = m.network().toString();
+            // A single host as nft lists it: without /32 or /128.
+            String text = m.network().prefixLength() == m.family().bitLength() ? network.substring(0, network.indexOf('/')) : network;
+            return (m.family() == IpFamily.IPV4 ? "ip " : "ip6 ") + m.field().nftKeyword() + " " + text;
+        } else if (match instanceof Match.ProtocolIs m) {
+            return "meta l4proto " + m.protocol().nftName();
+        } else if (match instanceof Match.DestinationPortIn m) {
+            return m.protocol().nftName() + " dport " + m.ports();
         }
         throw new IllegalArgumentException("cannot render " + match);
     }

@@ -60,9 +60,56 @@ public final class RuleCompiler {
             requireL4proto(IPPROTO_ICMPV6, out);
             out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 0, 1, Expr.REG_1));
             out.add(new Expr.Lookup(m.set(), Expr.REG_1, 0));
+        } else if (match instanceof Match.AddressIn m) {
+            compileAddressIn(m, out);
+        } else if (match instanceof Match.ProtocolIs m) {
+            requireL4proto(ipProtocol(m.protocol()), out);
+        } else if (match instanceof Match.DestinationPortIn m) {
+            requireL4proto(ipProtocol(m.protocol()), out);
+            out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1));
+            if (m.ports().isSingle()) {
+                out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.bigEndianU16(m.ports().first())));
+            } else {
+                out.add(new Expr.Cmp(Expr.CMP_GTE, Expr.REG_1, ByteString.bigEndianU16(m.ports().first())));
+                out.add(new Expr.Cmp(Expr.CMP_LTE, Expr.REG_1, ByteString.bigEndianU16(m.ports().last())));
+            }
         } else {
             throw new IllegalArgumentException("no compilation for " + match);
         }
+    }
+
+    /**
+     * As nft does it: a prefix of whole bytes loads only those bytes and compares them; any
+     * other prefix loads the whole address, masks the host bits and compares.
+     */
+    private static void compileAddressIn(Match.AddressIn m, List<Expr> out) {
+        IpFamily family = m.family();
+        requireNfproto(family == IpFamily.IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6, out);
+        Expr.Payload whole = addressPayload(family, m.field());
+        byte[] network = m.network().network().getAddress();
+        int prefix = m.network().prefixLength();
+        if (prefix % 8 == 0) {
+            out.add(new Expr.Payload(whole.base(), whole.offset(), prefix / 8, whole.register()));
+            out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.of(java.util.Arrays.copyOf(network, prefix / 8))));
+        } else {
+            out.add(whole);
+            out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.of(prefixMask(family, prefix)),
+                    ByteString.of(new byte[family.byteLength()])));
+            out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.of(network)));
+        }
+    }
+
+    /** The first {@code prefix} bits set, big-endian, in the family's address length. */
+    static byte[] prefixMask(IpFamily family, int prefix) {
+        byte[] mask = new byte[family.byteLength()];
+        for (int bit = 0; bit < prefix; bit++) {
+            mask[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+        }
+        return mask;
+    }
+
+    static int ipProtocol(Protocol protocol) {
+        return protocol == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP;
     }
 
     private static Expr compile(Statement statement) {

@@ -1,6 +1,9 @@
 package io.bridgewall.ruleset;
 
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.InvalidInputException;
 import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,7 +72,8 @@ public final class RuleDecompiler {
                 .or(restart(start, this::addressMatch))
                 .or(restart(start, this::icmpv6Match))
                 .or(restart(start, this::ctStateMatch))
-                .or(restart(start, this::portMatch));
+                .or(restart(start, this::portMatch))
+                .or(restart(start, this::protocolMatch));
         if (found.isEmpty()) {
             position = start;
         }
@@ -129,16 +133,75 @@ public final class RuleDecompiler {
         }
         IpFamily family = nfproto.get() == RuleCompiler.NFPROTO_IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
         Optional<Expr.Payload> payload = next(Expr.Payload.class);
-        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
-        if (payload.isEmpty() || lookup.isEmpty() || lookup.get().flags() != 0) {
+        if (payload.isEmpty()) {
             return Optional.empty();
         }
-        for (Match.AddressField field : Match.AddressField.values()) {
-            if (RuleCompiler.addressPayload(family, field).equals(payload.get())) {
-                return Optional.of(new Match.AddressInSet(family, field, lookup.get().set()));
+        int afterPayload = position;
+        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
+        if (lookup.isPresent()) {
+            if (lookup.get().flags() != 0) {
+                return Optional.empty();
+            }
+            for (Match.AddressField field : Match.AddressField.values()) {
+                if (RuleCompiler.addressPayload(family, field).equals(payload.get())) {
+                    return Optional.of(new Match.AddressInSet(family, field, lookup.get().set()));
+                }
+            }
+            return Optional.empty();
+        }
+        position = afterPayload;
+        return networkMatch(family, payload.get());
+    }
+
+    /** {@code ip daddr 10.1.0.0/16} after its payload load: [bitwise with a prefix mask] then cmp eq. */
+    private Optional<Match> networkMatch(IpFamily family, Expr.Payload payload) {
+        Optional<Match.AddressField> field = java.util.Arrays.stream(Match.AddressField.values())
+                .filter(f -> RuleCompiler.addressPayload(family, f).offset() == payload.offset())
+                .findFirst();
+        if (field.isEmpty() || payload.base() != Expr.PAYLOAD_NETWORK_HEADER || payload.register() != Expr.REG_1
+                || payload.length() < 1 || payload.length() > family.byteLength()) {
+            return Optional.empty();
+        }
+        int prefix = payload.length() * 8;
+        if (position < exprs.size() && exprs.get(position) instanceof Expr.Bitwise bitwise) {
+            position++;
+            prefix = prefixLength(bitwise.mask().toArray());
+            if (prefix < 0 || !bitwise.xor().equals(ByteString.of(new byte[family.byteLength()]))) {
+                return Optional.empty();
             }
         }
-        return Optional.empty();
+        Optional<Expr.Cmp> cmp = next(Expr.Cmp.class);
+        if (cmp.isEmpty() || cmp.get().operator() != Expr.CMP_EQ || cmp.get().data().length() != payload.length()) {
+            return Optional.empty();
+        }
+        try {
+            byte[] address = java.util.Arrays.copyOf(cmp.get().data().toArray(), family.byteLength());
+            return Optional.of(new Match.AddressIn(field.get(),
+                    new Cidr(java.net.InetAddress.getByAddress(address), prefix)));
+        } catch (InvalidInputException | IllegalArgumentException | java.net.UnknownHostException e) {
+            // Host bits set, or a prefix of nothing: no rule bridgewall writes.
+            return Optional.empty();
+        }
+    }
+
+    /** The length of a mask of leading ones then zeros, or -1 for any other mask. */
+    private static int prefixLength(byte[] mask) {
+        int ones = 0;
+        boolean zeros = false;
+        for (byte b : mask) {
+            for (int bit = 7; bit >= 0; bit--) {
+                boolean one = (b >> bit & 1) == 1;
+                if (one && zeros) {
+                    return -1;
+                }
+                if (one) {
+                    ones++;
+                } else {
+                    zeros = true;
+                }
+            }
+        }
+        return ones;
     }
 
     private Optional<Match> icmpv6Match() {
@@ -176,18 +239,50 @@ public final class RuleDecompiler {
     }
 
     private Optional<Match> portMatch() {
-        Optional<Integer> protocol = l4proto();
+        Optional<Protocol> protocol = l4proto().flatMap(RuleDecompiler::transport);
         Optional<Expr.Payload> payload = next(Expr.Payload.class);
-        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
-        if (protocol.isEmpty() || lookup.isEmpty() || lookup.get().flags() != 0
+        if (protocol.isEmpty()
                 || !payload.equals(Optional.of(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1)))) {
             return Optional.empty();
         }
-        if (protocol.get() == RuleCompiler.IPPROTO_TCP) {
-            return Optional.of(new Match.DestinationPortInSet(Protocol.TCP, lookup.get().set()));
+        int afterPayload = position;
+        Optional<Expr.Lookup> lookup = next(Expr.Lookup.class);
+        if (lookup.isPresent()) {
+            return lookup.get().flags() == 0
+                    ? Optional.of(new Match.DestinationPortInSet(protocol.get(), lookup.get().set())) : Optional.empty();
         }
-        if (protocol.get() == RuleCompiler.IPPROTO_UDP) {
-            return Optional.of(new Match.DestinationPortInSet(Protocol.UDP, lookup.get().set()));
+        position = afterPayload;
+        Optional<Expr.Cmp> first = next(Expr.Cmp.class);
+        if (first.isEmpty() || first.get().data().length() != 2) {
+            return Optional.empty();
+        }
+        try {
+            if (first.get().operator() == Expr.CMP_EQ) {
+                return Optional.of(new Match.DestinationPortIn(protocol.get(), PortRange.single(first.get().data().bigEndianU16())));
+            }
+            Optional<Expr.Cmp> second = next(Expr.Cmp.class);
+            if (first.get().operator() == Expr.CMP_GTE && second.isPresent() && second.get().operator() == Expr.CMP_LTE
+                    && second.get().data().length() == 2) {
+                return Optional.of(new Match.DestinationPortIn(protocol.get(),
+                        new PortRange(first.get().data().bigEndianU16(), second.get().data().bigEndianU16())));
+            }
+        } catch (InvalidInputException e) {
+            // Port 0 or a reversed range: no rule bridgewall writes.
+        }
+        return Optional.empty();
+    }
+
+    /** {@code meta l4proto tcp} alone. */
+    private Optional<Match> protocolMatch() {
+        return l4proto().flatMap(RuleDecompiler::transport).map(Match.ProtocolIs::new);
+    }
+
+    private static Optional<Protocol> transport(int ipProtocol) {
+        if (ipProtocol == RuleCompiler.IPPROTO_TCP) {
+            return Optional.of(Protocol.TCP);
+        }
+        if (ipProtocol == RuleCompiler.IPPROTO_UDP) {
+            return Optional.of(Protocol.UDP);
         }
         return Optional.empty();
     }

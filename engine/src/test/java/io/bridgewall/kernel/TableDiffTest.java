@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewall.kernel.TableDiff.Change;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
+import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.PortRange;
+import io.bridgewall.policy.Protocol;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.Chain;
+import io.bridgewall.ruleset.Match;
 import io.bridgewall.ruleset.NamedSet;
+import io.bridgewall.ruleset.NftSyntax;
 import io.bridgewall.ruleset.Rule;
 import io.bridgewall.ruleset.RuleSet;
 import io.bridgewall.ruleset.SetType;
@@ -116,6 +122,44 @@ class TableDiffTest {
         RuleSet otherPriority = replaceChain(SAMPLE, new Chain("input", input.type(), input.hook(), -10, input.policy(),
                 input.rules()));
         assertThat(TableDiff.between(installed(otherPriority), SAMPLE).replaceWholeTable()).isTrue();
+    }
+
+    @Test
+    void aTamperedExceptionDiffersAndItsChainIsRepaired() {
+        RuleSet planned = Planner.plan(Fixtures.samplePolicy().withAllowances(
+                List.of(Allowance.parse("10.0.0.5:5432/tcp", "--allow"))));
+        Chain forward = planned.chain("forward").orElseThrow();
+        Rule exception = forward.rules().get(3);
+        // Each attribute of the exception in turn: port, protocol, address, prefix, a port range.
+        List<Rule> tamperings = List.of(
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                        new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5433))),
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                        new Match.DestinationPortIn(Protocol.UDP, PortRange.single(5432))),
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.6")),
+                        new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5432))),
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.0/24")),
+                        new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5432))),
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                        new Match.DestinationPortIn(Protocol.TCP, new PortRange(5432, 5433))),
+                withMatches(exception, new Match.AddressIn(Match.AddressField.DESTINATION, Cidr.parse("10.0.0.5"))));
+        for (Rule tampered : tamperings) {
+            List<Rule> rules = new ArrayList<>(forward.rules());
+            rules.set(3, tampered);
+            RuleSet installed = replaceChain(planned, new Chain("forward", forward.type(), forward.hook(),
+                    forward.priority(), forward.policy(), rules));
+            TableDiff.Result result = TableDiff.between(installed(installed), planned);
+            assertThat(result.changes()).as(NftSyntax.ruleText(tampered)).containsExactly(new Change.ReplaceRules(forward));
+            assertThat(result.differences()).containsExactly("chain forward rule 4 is `" + NftSyntax.ruleText(tampered)
+                    + "`, the plan has `" + NftSyntax.ruleText(exception) + "` (" + rules.size() + " rules, the plan has "
+                    + rules.size() + ")");
+        }
+    }
+
+    private static Rule withMatches(Rule rule, Match... tail) {
+        List<Match> matches = new ArrayList<>(rule.matches().subList(0, 2));
+        matches.addAll(List.of(tail));
+        return new Rule(matches, rule.statements(), rule.comment());
     }
 
     private static RuleSet replaceChain(RuleSet ruleSet, Chain chain) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.IpFamily;
+import io.bridgewall.policy.PortRange;
 import io.bridgewall.policy.Protocol;
 import io.bridgewall.ruleset.Match.AddressField;
 import io.bridgewall.ruleset.Match.Direction;
@@ -227,5 +229,139 @@ class RuleCompilerTest {
         Rule foreign = new Rule(List.of(), List.of(), "", List.of(new Expr.Unknown("log")));
 
         assertThatThrownBy(() -> RuleCompiler.compile(foreign)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static ByteString bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return ByteString.of(out);
+    }
+
+    private static Rule accept(Match... matches) {
+        return new Rule(List.of(matches), List.of(Statement.Counter.zero(), new Statement.Accept()), "exception");
+    }
+
+    @Test
+    void anExceptionToOneHostAndPortLikeNft() {
+        // ip daddr 10.0.0.5 tcp dport 5432 counter accept
+        Rule rule = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5432)));
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 16, 4, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(10, 0, 0, 5)),
+                new Expr.Meta(Expr.META_L4PROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(6)),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(0x15, 0x38)),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "exception")).isEqualTo(rule);
+    }
+
+    @Test
+    void aWholeBytePrefixLoadsOnlyItsBytesAndAPortRangeIsTwoComparisonsLikeNft() {
+        // ip daddr 10.1.0.0/16 udp dport 5000-5010 counter accept
+        Rule rule = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.1.0.0/16")),
+                new Match.DestinationPortIn(Protocol.UDP, new PortRange(5000, 5010)));
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 16, 2, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(10, 1)),
+                new Expr.Meta(Expr.META_L4PROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(17)),
+                new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, 1),
+                new Expr.Cmp(Expr.CMP_GTE, 1, bytes(0x13, 0x88)),
+                new Expr.Cmp(Expr.CMP_LTE, 1, bytes(0x13, 0x92)),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "exception")).isEqualTo(rule);
+    }
+
+    @Test
+    void anyOtherPrefixMasksTheWholeAddressLikeNft() {
+        // ip daddr 10.16.0.0/12 meta l4proto tcp counter accept
+        Rule rule = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.16.0.0/12")),
+                new Match.ProtocolIs(Protocol.TCP));
+        assertThat(RuleCompiler.compile(rule)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV4),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 16, 4, 1),
+                new Expr.Bitwise(1, 1, bytes(0xff, 0xf0, 0, 0), bytes(0, 0, 0, 0)),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(10, 16, 0, 0)),
+                new Expr.Meta(Expr.META_L4PROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(6)),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "exception")).isEqualTo(rule);
+    }
+
+    @Test
+    void ipv6HostsAndPrefixesLikeNft() {
+        // ip6 daddr 2001:db8::/36 counter accept
+        Rule prefix = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("2001:db8::/36")));
+        assertThat(RuleCompiler.compile(prefix)).containsExactly(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV6),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 24, 16, 1),
+                new Expr.Bitwise(1, 1, bytes(0xff, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                        ByteString.of(new byte[16])),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                new Expr.Counter(0, 0),
+                new Expr.Immediate(Expr.VERDICT_ACCEPT));
+        // ip6 saddr fd00::/8 tcp dport 22: the source side, one byte
+        Rule source = accept(new Match.AddressIn(AddressField.SOURCE, Cidr.parse("fd00::/8")),
+                new Match.DestinationPortIn(Protocol.TCP, PortRange.single(22)));
+        assertThat(RuleCompiler.compile(source)).startsWith(
+                new Expr.Meta(Expr.META_NFPROTO, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, NFPROTO_IPV6),
+                new Expr.Payload(Expr.PAYLOAD_NETWORK_HEADER, 8, 1, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, bytes(0xfd)));
+        for (Rule rule : List.of(prefix, source,
+                accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("2001:db8::5")),
+                        new Match.DestinationPortIn(Protocol.UDP, new PortRange(1, 65535))))) {
+            assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "exception")).isEqualTo(rule);
+        }
+    }
+
+    @Test
+    void anExceptionRuleSomeoneChangedReadsBackAsWhatItNowSays() {
+        Rule planned = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5432)));
+        List<Expr> exprs = new java.util.ArrayList<>(RuleCompiler.compile(planned));
+        exprs.set(7, new Expr.Cmp(Expr.CMP_EQ, 1, bytes(0x00, 0x16)));
+        assertThat(RuleDecompiler.decompile(exprs, "exception")).isEqualTo(
+                accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.0.0.5")),
+                        new Match.DestinationPortIn(Protocol.TCP, PortRange.single(22))));
+    }
+
+    @Test
+    void comparisonsNoExceptionMakesAreKeptWhole() {
+        Rule planned = accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.16.0.0/12")));
+        // host bits in the compared value, a mask with a hole, a reversed range, port 0, a cmp that is not equality
+        List<List<Expr>> foreign = List.of(
+                replace(RuleCompiler.compile(planned), 4, new Expr.Cmp(Expr.CMP_EQ, 1, bytes(10, 16, 0, 1))),
+                replace(RuleCompiler.compile(planned), 3, new Expr.Bitwise(1, 1, bytes(0xff, 0x0f, 0, 0), bytes(0, 0, 0, 0))),
+                replace(RuleCompiler.compile(planned), 4, new Expr.Cmp(Expr.CMP_NEQ, 1, bytes(10, 16, 0, 0))),
+                RuleCompiler.compile(accept(new Match.DestinationPortIn(Protocol.TCP, new PortRange(5, 6)))).stream()
+                        .map(e -> e instanceof Expr.Cmp c && c.operator() == Expr.CMP_GTE
+                                ? new Expr.Cmp(Expr.CMP_GTE, 1, bytes(0, 9)) : e).toList(),
+                RuleCompiler.compile(accept(new Match.DestinationPortIn(Protocol.TCP, PortRange.single(5)))).stream()
+                        .map(e -> e instanceof Expr.Cmp c && c.data().length() == 2 ? new Expr.Cmp(Expr.CMP_EQ, 1, bytes(0, 0)) : e)
+                        .toList());
+        for (List<Expr> exprs : foreign) {
+            Rule read = RuleDecompiler.decompile(exprs, "x");
+            assertThat(read.unparsed()).as("%s", exprs).isEqualTo(exprs);
+        }
+    }
+
+    private static List<Expr> replace(List<Expr> exprs, int index, Expr with) {
+        List<Expr> out = new java.util.ArrayList<>(exprs);
+        out.set(index, with);
+        return out;
     }
 }
