@@ -14,6 +14,7 @@ import io.bridgewall.policy.BridgeOrigin;
 import io.bridgewall.policy.Bridges;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.Containment;
+import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
@@ -178,6 +179,13 @@ final class PolicyOptions {
         return dns;
     }
 
+    /** The resolvers found, as the policy's DNS exceptions, each naming where it came from. */
+    private List<DnsResolver> dnsResolvers() {
+        return dns().nameservers().stream()
+                .map(n -> new DnsResolver(new Cidr(n.address(), n.isIpv4() ? 32 : 128), n.describeSources()))
+                .toList();
+    }
+
     /** Each running container's resolv.conf and --dns; Docker failing here costs the containers' own resolvers only. */
     private List<ContainerDns> containerDns() {
         try {
@@ -218,7 +226,8 @@ final class PolicyOptions {
             interfaces.check(policy.bridges());
             ContainmentCheck.warnings(policy, interfaces, !noDocker).forEach(this::warn);
         }
-        return policy;
+        // After every check: bad input is one line, not preceded by what DNS discovery had to say.
+        return policy.withDnsResolvers(dnsResolvers());
     }
 
     /** --contain and --uncontain: Docker's bridge naming unless told otherwise. */

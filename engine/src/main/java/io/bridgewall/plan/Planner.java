@@ -3,6 +3,7 @@ package io.bridgewall.plan;
 import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Cidr;
+import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.IpFamily;
 import io.bridgewall.policy.Policy;
@@ -116,6 +117,8 @@ public final class Planner {
                 rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept()),
                 // Ports open to some sources only: one rule per port and source, in order.
                 portSourceRules(policy),
+                // DNS resolvers on the host itself (dnsmasq on 172.17.0.1): reached through input, not forward.
+                dnsToHostRules(policy),
                 new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy")));
     }
 
@@ -189,6 +192,30 @@ public final class Planner {
                         .<Match>map(range -> new Match.DestinationPortIn(protocol, range))
                         .orElse(new Match.ProtocolIs(protocol))))
                 .toList();
+    }
+
+    /**
+     * Port 53, udp and tcp, from container bridges to each DNS resolver, in the input chain: a
+     * resolver that is one of the host's own addresses is reached there, never in forward. Planned
+     * for every resolver, whichever addresses the host has today: input only sees packets for the
+     * host, so for a resolver elsewhere these rules never match, and an address the host gains later
+     * (DHCP) needs no new plan.
+     */
+    static List<Rule> dnsToHostRules(Policy policy) {
+        List<Rule> out = new ArrayList<>();
+        java.util.Set<Cidr> seen = new java.util.HashSet<>();
+        for (DnsResolver resolver : policy.dnsResolvers()) {
+            if (!seen.add(resolver.address())) {
+                continue;
+            }
+            // tcp first, as the forward exceptions are ordered
+            for (Protocol protocol : List.of(Protocol.TCP, Protocol.UDP)) {
+                out.add(new Rule(with(containerBridge(Direction.IN), new Match.AddressIn(AddressField.DESTINATION,
+                                resolver.address()), new Match.DestinationPortIn(protocol, PortRange.single(DnsResolver.PORT))),
+                        List.of(Statement.Counter.zero(), accept()), comment("dns to the host: " + resolver.source())));
+            }
+        }
+        return out;
     }
 
     private static List<Rule> portSourceRules(Policy policy) {
