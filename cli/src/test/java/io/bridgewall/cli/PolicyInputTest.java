@@ -206,4 +206,49 @@ class PolicyInputTest {
         assertThat(start).as(opening + " in " + plan).isNotNegative();
         return plan.substring(start, plan.indexOf("\n\t}", start));
     }
+
+    @Test
+    void badExceptionsAreOneLineNamingTheOption() {
+        assertBadInput(run("plan", "--no-docker", "--allow", "10.0.0.5:0"), "--allow '10.0.0.5:0': port 0 is out of range");
+        assertBadInput(run("plan", "--no-docker", "--allow", "10.0.0.1/24"),
+                "--allow '10.0.0.1/24': 10.0.0.1/24 has host bits set; did you mean 10.0.0.0/24?");
+        assertBadInput(run("plan", "--no-docker", "--allow", "::/0"), "--allow '::/0': ::/0 is every address");
+        assertBadInput(run("plan", "--no-docker", "--allow", "10.0.0.5:90-80/tcp"),
+                "--allow '10.0.0.5:90-80/tcp': port range 90-80 is reversed; write it as 80-90");
+        assertBadInput(run("plan", "--no-docker", "--allow", "10.0.0.5", "--allow", "2001:db8::5:5432/tcp"),
+                "--allow '2001:db8::5:5432/tcp': an IPv6 destination with a port or protocol goes in brackets");
+        assertBadInput(run("plan", "--no-docker", "--allow-port", "22/tcp@"), "--allow-port '22/tcp@' names no source after '@'");
+        assertBadInput(run("plan", "--no-docker", "--allow-port", "22", "--allow-port", "22/tcp@10.1.0.0/16"),
+                "--allow-port host port 22/tcp is opened to everyone and also limited to [10.1.0.0/16]");
+    }
+
+    @Test
+    void planListsTheExceptionsAndForWhomEachIs() throws Exception {
+        String host = dockerListing(",\"Driver\":\"bridge\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.99.1.0/24\"}]},\"Options\":{}");
+
+        Run plan = run("plan", "--docker-host", host, "--bridge", BRIDGE + "=10.99.2.0/24",
+                "--allow", "10.0.0.5:5432/tcp", "--allow", "web=[fd00::5]:53", "--allow", "ghost,web=10.0.0.6");
+
+        assertThat(plan.exitCode()).as(plan.stderr()).isZero();
+        assertThat(plan.stdout())
+                .contains("#   exception 10.0.0.5:5432/tcp - --allow (every container)")
+                .contains("#   exception web=[fd00::5]:53 - --allow (containers on " + BRIDGE + ")")
+                .contains("#   exception ghost,web=10.0.0.6 - --allow (containers on " + BRIDGE + ")")
+                .contains("iifname \"" + BRIDGE + "\" ip6 daddr fd00::5 udp dport 53 counter accept");
+        assertThat(plan.stderr()).contains("warning: network 'ghost' of an exception is not a Docker network or bridge known "
+                + "to Docker; that part allows nothing until the network exists");
+    }
+
+    @Test
+    void planSaysWhenThePortsGivenCloseSsh() {
+        Run closed = run("plan", "--no-docker", "--allow-port", "443");
+        Run limited = run("plan", "--no-docker", "--allow-port", "443", "--allow-port", "22/tcp@10.1.0.0/16");
+
+        assertThat(closed.stdout()).contains("open ports [443/tcp]")
+                .contains("#   note: 22/tcp (SSH), open by default, is closed: the ports given replace the default; "
+                        + "add --allow-port 22/tcp to keep it");
+        assertThat(limited.stdout()).contains("open ports [443/tcp, 22/tcp from 10.1.0.0/16]").doesNotContain("note: 22/tcp")
+                .contains("ip saddr 10.1.0.0/16 tcp dport 22 counter accept comment \"host port 22/tcp from 10.1.0.0/16\"");
+        assertThat(run("plan", "--no-docker").stdout()).doesNotContain("note: 22/tcp");
+    }
 }

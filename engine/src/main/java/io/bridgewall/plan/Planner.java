@@ -26,7 +26,6 @@ import io.bridgewall.ruleset.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Policy in, ruleset out: pure, no I/O. Every bridge, subnet, range and port lives in a named
@@ -107,25 +106,26 @@ public final class Planner {
     }
 
     private static Chain inputChain(Policy policy) {
-        return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, rules(
+        List<Rule> rules = new ArrayList<>(List.of(
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED))),
                         accept()),
                 rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.INVALID))), drop()),
                 rule(List.of(new Match.InterfaceIs(Direction.IN, "lo")), accept()),
                 rule(List.of(new Match.Icmpv6TypeInSet(ICMPV6_TYPES)), accept()),
                 rule(List.of(new Match.DestinationPortInSet(Protocol.TCP, TCP_PORTS)), accept()),
-                rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept()),
-                // Ports open to some sources only: one rule per port and source, in order.
-                portSourceRules(policy),
-                // DNS resolvers on the host itself (dnsmasq on 172.17.0.1): reached through input, not forward.
-                dnsToHostRules(policy),
-                new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy")));
+                rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept())));
+        // Ports open to some sources only: one rule per port and source, in order.
+        rules.addAll(portSourceRules(policy));
+        // DNS resolvers on the host itself (dnsmasq on 172.17.0.1): reached through input, not forward.
+        rules.addAll(dnsToHostRules(policy));
+        rules.add(new Rule(List.of(), List.of(Statement.Counter.zero()), "host input dropped by policy"));
+        return new Chain(INPUT, Chain.ChainType.FILTER, Chain.Hook.INPUT, 0, Chain.Policy.DROP, rules);
     }
 
     private static Chain forwardChain(Policy policy) {
         List<Match> fromContainer = containerBridge(Direction.IN);
         List<Match> toContainer = containerBridge(Direction.OUT);
-        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, rules(
+        List<Rule> rules = new ArrayList<>(List.of(
                 // Same bridge only (br_netfilter hands bridged frames to this hook with iifname =
                 // oifname = the bridge): routed traffic has another output interface and goes on to the drops.
                 new Rule(List.of(new Match.InterfacePairInSet(ICC_PAIRS)), List.of(Statement.Counter.zero(), accept()),
@@ -133,9 +133,10 @@ public final class Planner {
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.IN, INTERNAL_BRIDGES, false)),
                         "internal network: nothing leaves"),
                 countedDrop(List.of(new Match.InterfaceInSet(Direction.OUT, INTERNAL_BRIDGES, false)),
-                        "internal network: nothing enters"),
-                // Exceptions (--allow, DNS resolvers): after the internal networks' drops, before every other drop.
-                exceptionRules(policy),
+                        "internal network: nothing enters")));
+        // Exceptions (--allow, DNS resolvers): after the internal networks' drops, before every other drop.
+        rules.addAll(exceptionRules(policy));
+        rules.addAll(List.of(
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV4, AddressField.DESTINATION, BLOCKED_V4)),
                         "container to private or local IPv4"),
                 countedDrop(with(fromContainer, new Match.AddressInSet(IpFamily.IPV6, AddressField.DESTINATION, BLOCKED_V6)),
@@ -151,6 +152,7 @@ public final class Planner {
                 countedDrop(with(toContainer, new Match.CtStateIn(EnumSet.of(Match.CtState.NEW, Match.CtState.INVALID,
                                 Match.CtState.UNTRACKED))),
                         "no new connections into containers from outside; replies pass")));
+        return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, rules);
     }
 
     /**
@@ -170,11 +172,11 @@ public final class Planner {
                 sources.add(containerBridge(Direction.IN));
             }
             String comment = comment("exception " + allowance.text() + (allowance.origin().isEmpty() ? "" : " - " + allowance.origin()));
+            Match destination = new Match.AddressIn(AddressField.DESTINATION, allowance.destination());
             for (List<Match> source : sources) {
-                Match destination = new Match.AddressIn(AddressField.DESTINATION, allowance.destination());
-                for (Optional<Match> transport : transports(allowance)) {
+                for (List<Match> transport : transports(allowance)) {
                     List<Match> matches = with(source, destination);
-                    transport.ifPresent(matches::add);
+                    matches.addAll(transport);
                     out.add(new Rule(matches, List.of(Statement.Counter.zero(), accept()), comment));
                 }
             }
@@ -182,15 +184,18 @@ public final class Planner {
         return out;
     }
 
-    /** What an exception says about layer 4: nothing (every protocol), a protocol, or ports per protocol. */
-    private static List<Optional<Match>> transports(Allowance allowance) {
+    /**
+     * The layer-4 matches of an exception, one list per rule: no match at all (every
+     * protocol), or per protocol its ports or, without ports, the protocol alone.
+     */
+    private static List<List<Match>> transports(Allowance allowance) {
         if (allowance.protocols().isEmpty()) {
-            return List.of(Optional.empty());
+            return List.of(List.of());
         }
         return allowance.protocolsInOrder().stream()
-                .map(protocol -> Optional.<Match>of(allowance.ports()
-                        .<Match>map(range -> new Match.DestinationPortIn(protocol, range))
-                        .orElse(new Match.ProtocolIs(protocol))))
+                .map(protocol -> List.<Match>of(allowance.ports().isPresent()
+                        ? new Match.DestinationPortIn(protocol, allowance.ports().get())
+                        : new Match.ProtocolIs(protocol)))
                 .toList();
     }
 
@@ -240,21 +245,6 @@ public final class Planner {
     }
 
     private static final int MAX_COMMENT = 127;
-
-    /** Rules and lists of rules, flattened in order. */
-    private static List<Rule> rules(Object... rulesOrLists) {
-        List<Rule> out = new ArrayList<>();
-        for (Object item : rulesOrLists) {
-            if (item instanceof Rule rule) {
-                out.add(rule);
-            } else {
-                for (Object rule : (List<?>) item) {
-                    out.add((Rule) rule);
-                }
-            }
-        }
-        return out;
-    }
 
     private static Chain postroutingChain() {
         Match leavesBridges = new Match.InterfaceInSet(Direction.OUT, BRIDGES, true);

@@ -67,8 +67,8 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
 
     /**
      * Parses {@code [NETWORK[,NETWORK...]=]DEST[:PORT[-PORT]][/tcp|/udp]}: DEST an IPv4
-     * address or network, or an IPv6 one, in brackets when a port follows
-     * ({@code [2001:db8::5]:5432/tcp}). A port without protocol means tcp and udp; no port
+     * address or network, or an IPv6 one, in brackets when a port or protocol follows
+     * ({@code [2001:db8::5]:5432/tcp}, {@code [2001:db8::/64]/udp}). A port without protocol means tcp and udp; no port
      * means every port (and, without protocol, every protocol). Errors are one line that
      * quotes {@code text} and does not name the option or field it came from.
      */
@@ -104,15 +104,29 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
                 } else if (!after.isEmpty()) {
                     throw new InvalidInputException("after ']' comes ':PORT' or nothing, not '" + after + "'");
                 }
+            } else if (rest.indexOf(':') != rest.lastIndexOf(':') && !protocols.isEmpty()) {
+                // 2001:db8::5:5432/tcp is a valid address, and most likely a port meant: brackets say which.
+                throw new InvalidInputException("an IPv6 destination with a port or protocol goes in brackets, e.g. "
+                        + "[2001:db8::5]:5432/tcp or [2001:db8::/64]/udp");
             } else if (rest.indexOf(':') >= 0 && rest.indexOf(':') == rest.lastIndexOf(':')) {
                 // One colon: IPv4 and a port. Two or more: an IPv6 address without port (a port needs brackets).
                 destination = rest.substring(0, rest.indexOf(':'));
                 ports = Optional.of(PortRange.parse(rest.substring(rest.indexOf(':') + 1)));
             }
-            return new Allowance(Cidr.parse(destination), ports, protocols, networks, origin);
+            return new Allowance(destination(destination), ports, protocols, networks, origin);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException("'" + text.strip() + "': " + e.getMessage()
-                    + " (form: [NETWORK=]DEST[:PORT[-PORT]][/tcp|/udp], IPv6 with a port as [2001:db8::5]:5432)", e);
+            throw new InvalidInputException("'" + text.strip() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static Cidr destination(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (InvalidInputException e) {
+            // Most likely an IPv6 address with a port, or a port in the wrong place.
+            boolean shape = !e.getMessage().contains("host bits");
+            throw shape ? new InvalidInputException(e.getMessage() + "; write an exception like 10.0.0.5:5432/tcp, "
+                    + "10.0.0.0/24 or [2001:db8::5]:5432 (IPv6 with a port in brackets)", e) : e;
         }
     }
 
@@ -153,7 +167,7 @@ public record Allowance(Cidr destination, Optional<PortRange> ports, Set<Protoco
             out.append(String.join(",", networks)).append('=');
         }
         String address = destinationText();
-        boolean bracket = destination.family() == IpFamily.IPV6 && ports.isPresent();
+        boolean bracket = destination.family() == IpFamily.IPV6 && (ports.isPresent() || !protocols.isEmpty());
         out.append(bracket ? "[" + address + "]" : address);
         ports.ifPresent(range -> out.append(':').append(range));
         if (protocols.size() == 1) {

@@ -59,7 +59,8 @@ class AllowanceTest {
         assertThat(parse("2001:db8::/32").destination()).isEqualTo(Cidr.parse("2001:db8::/32"));
         assertThat(parse("2001:db8::5").ports()).isEmpty();
         assertThat(parse("[fd00:1::/64]:53").destination()).isEqualTo(Cidr.parse("fd00:1::/64"));
-        assertThat(parse("fd00::1/udp").protocols()).containsExactly(Protocol.UDP);
+        assertThat(parse("[fd00::1]/udp").protocols()).containsExactly(Protocol.UDP);
+        assertThat(parse("[fd00::/64]/tcp").text()).isEqualTo("[fd00::/64]/tcp");
     }
 
     @Test
@@ -101,7 +102,9 @@ class AllowanceTest {
             "db.example.com:5432|is not an IP network",
             "bad name!=10.0.0.5|'bad name!' is not a Docker network name",
             "=10.0.0.5|'' is not a Docker network name",
-            "10.0.0.5:53:54|is not a valid IPv6 network"})
+            "10.0.0.5:53:54|is not a valid IPv6 network",
+            "2001:db8::5:5432/tcp|an IPv6 destination with a port or protocol goes in brackets",
+            "fd00::1/udp|an IPv6 destination with a port or protocol goes in brackets"})
     void refusesWithOneLineThatQuotesTheInputAndNotTheOption(String text, String expected) {
         assertRejected(() -> parse(text))
                 .hasMessageStartingWith("'" + text + "': ")

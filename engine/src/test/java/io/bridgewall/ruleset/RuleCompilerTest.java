@@ -364,4 +364,53 @@ class RuleCompilerTest {
         out.set(index, with);
         return out;
     }
+
+    /**
+     * What someone else writes into our chain is read, never thrown at: every exception-shaped
+     * rule with one expression changed (other data of any length, other operators, one left
+     * out) reads back either as a rule that compiles to exactly those expressions or kept
+     * whole as unparsed.
+     */
+    @Test
+    void alteredExceptionRulesReadBackExactlyOrAsUnparsed() {
+        java.util.Random random = new java.util.Random(10);
+        List<Rule> shapes = List.of(
+                accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("10.16.0.0/12")),
+                        new Match.DestinationPortIn(Protocol.TCP, new PortRange(5000, 5010))),
+                accept(new Match.AddressIn(AddressField.SOURCE, Cidr.parse("fd00::/8")), new Match.ProtocolIs(Protocol.UDP)),
+                accept(new Match.AddressIn(AddressField.DESTINATION, Cidr.parse("2001:db8::/36")),
+                        new Match.DestinationPortIn(Protocol.UDP, PortRange.single(53))));
+        int checked = 0;
+        for (Rule shape : shapes) {
+            List<Expr> planned = RuleCompiler.compile(shape);
+            for (int round = 0; round < 300; round++) {
+                List<Expr> exprs = new java.util.ArrayList<>(planned);
+                int at = random.nextInt(exprs.size());
+                Expr e = exprs.get(at);
+                if (round % 5 == 0) {
+                    exprs.remove(at);
+                } else if (e instanceof Expr.Cmp c) {
+                    byte[] data = new byte[1 + random.nextInt(16)];
+                    random.nextBytes(data);
+                    exprs.set(at, new Expr.Cmp(random.nextInt(6), c.register(), round % 2 == 0 ? ByteString.of(data) : c.data()));
+                } else if (e instanceof Expr.Payload p) {
+                    exprs.set(at, new Expr.Payload(p.base(), random.nextInt(40), random.nextInt(17), p.register()));
+                } else if (e instanceof Expr.Bitwise b) {
+                    byte[] mask = new byte[b.mask().length()];
+                    random.nextBytes(mask);
+                    exprs.set(at, new Expr.Bitwise(b.sourceRegister(), b.destinationRegister(), ByteString.of(mask), b.xor()));
+                } else {
+                    continue;
+                }
+                Rule read = RuleDecompiler.decompile(exprs, "x");
+                if (read.unparsed().isEmpty()) {
+                    assertThat(RuleCompiler.compile(read)).as("%s", exprs).isEqualTo(exprs);
+                } else {
+                    assertThat(read.unparsed()).isEqualTo(exprs);
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(500);
+    }
 }

@@ -55,6 +55,8 @@ class DemoTest {
                 .contains("result: every probe behaves as the policy says")
                 .containsPattern("container -> public host 203\\.0\\.113\\.1:80 +reach, seen as 203\\.0\\.113\\.2 +blocked +reach, seen as 203\\.0\\.113\\.2")
                 .containsPattern("container -> LAN host 192\\.168\\.77\\.2:80 +blocked +reach, seen as 10\\.213\\.0\\.2 +blocked")
+                // the exception: the same LAN host's database port, and only that
+                .containsPattern("container -> LAN database \\(--allow\\) 192\\.168\\.77\\.2:5432 +reach +reach[^\\n]+ +reach")
                 .containsPattern("container -> other container 10\\.213\\.0\\.3:80 +blocked +reach[^\\n]+ +blocked")
                 .containsPattern("container -> public host v6 \\[2001:db8:77::1\\]:80 +reach, seen as 2001:db8:77::2 +blocked +reach, seen as 2001:db8:77::2")
                 .containsPattern("container -> LAN host v6 \\[fd77::2\\]:80 +blocked +reach, seen as fd00:213::2 +blocked")

@@ -2,6 +2,7 @@ package io.bridgewall.cli.demo;
 
 import io.bridgewall.kernel.Firewall;
 import io.bridgewall.plan.Planner;
+import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
@@ -31,12 +32,13 @@ public final class Demo {
             List<TcpProbe.Outcome> before = matrix.run();
 
             // The demo bridge stands for docker0: its containers do not reach each other (enable_icc does not apply).
+            // One exception, as `--allow` makes it: the LAN host's database port, and nothing else of the LAN.
             RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6)
-                    .withInterContainerCommunication(false))));
+                    .withInterContainerCommunication(false))).withAllowances(List.of(Allowance.parse(DemoLab.EXCEPTION, "--allow"))));
             try (Firewall firewall = Firewall.open(Optional.of(lab.host))) {
                 long started = System.nanoTime();
                 Firewall.ApplyReport report = firewall.apply(ruleSet);
-                out.printf("  applied the default policy in one transaction (%d messages) in %.1f ms, generation %d -> %d%n%n",
+                out.printf("  applied the default policy with --allow " + DemoLab.EXCEPTION + " in one transaction (%d messages) in %.1f ms, generation %d -> %d%n%n",
                         report.transaction().messages(), (System.nanoTime() - started) / 1e6,
                         report.generationBefore(), report.generationAfter());
             }

@@ -33,6 +33,9 @@ final class DemoLab implements AutoCloseable {
     static final int SERVICE_PORT = 80;
     static final int SSH_PORT = 22;
     static final int OTHER_HOST_PORT = 8080;
+    /** The LAN host's database port: the one exception the demo's policy makes (--allow 192.168.77.2:5432/tcp). */
+    static final int LAN_DATABASE_PORT = 5432;
+    static final String EXCEPTION = LAN + ":" + LAN_DATABASE_PORT + "/tcp";
 
     final String host;
     final String pub;
@@ -98,6 +101,7 @@ final class DemoLab implements AutoCloseable {
 
         servers.add(PeerServer.start(pub, PUBLIC, SERVICE_PORT));
         servers.add(PeerServer.start(lan, LAN, SERVICE_PORT));
+        servers.add(PeerServer.start(lan, LAN, LAN_DATABASE_PORT));
         servers.add(PeerServer.start(lan, METADATA, SERVICE_PORT));
         servers.add(PeerServer.start(c2, C2, SERVICE_PORT));
         servers.add(PeerServer.start(pub, PUBLIC6, SERVICE_PORT));

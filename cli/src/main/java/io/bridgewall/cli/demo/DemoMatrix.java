@@ -27,6 +27,8 @@ final class DemoMatrix {
         Optional<String> masqueraded = Optional.of(DemoLab.UPLINK);
         probes.add(new Probe("container -> public host", lab.c1, DemoLab.PUBLIC, DemoLab.SERVICE_PORT, true, masqueraded));
         probes.add(new Probe("container -> LAN host", lab.c1, DemoLab.LAN, DemoLab.SERVICE_PORT, false, Optional.empty()));
+        probes.add(new Probe("container -> LAN database (--allow)", lab.c1, DemoLab.LAN, DemoLab.LAN_DATABASE_PORT, true,
+                Optional.empty()));
         probes.add(new Probe("container -> cloud metadata", lab.c1, DemoLab.METADATA, DemoLab.SERVICE_PORT, false,
                 Optional.empty()));
         probes.add(new Probe("container -> other container", lab.c1, DemoLab.C2, DemoLab.SERVICE_PORT, false,
