@@ -45,7 +45,9 @@ final class PlanCommand implements Callable<Integer> {
             JsonOutput.print(spec.commandLine().getOut(), PlanView.of(policy, ruleSet));
             return 0;
         }
-        spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header(policy)));
+        List<String> header = new ArrayList<>(header(policy));
+        header.addAll(dnsNotes(policyOptions));
+        spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header));
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -105,6 +107,14 @@ final class PlanCommand implements Callable<Integer> {
                     + (port.loopbackOnly() ? " (loopback only: nothing to open, lo is accepted)" : ""));
         }
         return lines;
+    }
+
+    /** DNS discovery's notes: what was skipped and why (the resolvers themselves are listed with the exceptions). */
+    static List<String> dnsNotes(PolicyOptions options) {
+        if (options.noDnsException) {
+            return List.of("  dns exception: off (--no-dns-exception)");
+        }
+        return options.dns().notes().stream().map(note -> "  dns: " + note).toList();
     }
 
     /** The exceptions, each with where it came from; DNS resolvers listed as such. */

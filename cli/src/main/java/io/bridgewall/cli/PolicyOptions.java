@@ -5,7 +5,11 @@ import io.bridgewall.cli.config.BridgewallConfig;
 import io.bridgewall.cli.config.ConfigReader;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
+import io.bridgewall.docker.DockerContainers;
+import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.dns.ContainerDns;
+import io.bridgewall.dns.DnsDiscovery;
 import io.bridgewall.netlink.NamespaceInterfaces;
 import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
@@ -15,6 +19,7 @@ import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.DockerFirewall;
 import io.bridgewall.policy.DropLogging;
+import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.HostInterfaces;
@@ -215,7 +220,6 @@ final class PolicyOptions {
             return;
         }
         config = ConfigReader.read(configFile != null ? configFile : ConfigReader.DEFAULT_PATH);
-        refuseWhatThisBuildDoesNotEnforce(config);
         if (!typed("--isolation")) {
             // --isolation typed decides every network, as its description says.
             config.isolation().ifPresent(value -> isolation = value.word());
@@ -226,6 +230,9 @@ final class PolicyOptions {
         }
         if (!typed("--allow")) {
             configAllowances = configAllowances(config);
+        }
+        if (!typed("--no-dns-exception")) {
+            config.dnsException().ifPresent(open -> noDnsException = !open);
         }
         if (!typed("--no-published-ports")) {
             config.publishedPorts().ifPresent(open -> noPublishedPorts = !open);
@@ -290,18 +297,6 @@ final class PolicyOptions {
         return Stream.concat(config.blocked().orElse(Policy.DEFAULT_BLOCKED).stream(), config.extraBlocked().stream()).toList();
     }
 
-    /**
-     * Fields the file may hold whose engine side is not in this build: refused, with their line,
-     * unless they say what this build does anyway, so a file never seems to enforce what it
-     * does not. Connecting one means taking it out of here and handing its values (see
-     * BridgewallConfig) to the option it mirrors.
-     */
-    private static void refuseWhatThisBuildDoesNotEnforce(BridgewallConfig config) {
-        String notHere = "is not enforced by this build of bridgewall; remove it";
-        if (config.dnsException().equals(Optional.of(true))) {
-            throw config.error(config.lineOf("dns-exception"), "dns-exception", notHere + " (or set it to false)");
-        }
-    }
 
     /** Whether option {@code name} was typed on the command line (false where no command line parsed it, as in unit tests). */
     private boolean typed(String name) {
@@ -309,6 +304,28 @@ final class PolicyOptions {
                 && command.commandLine().getParseResult().hasMatchedOption(name);
     }
     // ---- end of the config file's block ----
+
+    // DNS exception (issue 10): udp and tcp 53, and nothing else, to the resolvers containers use.
+    @Option(names = "--no-dns-exception",
+            description = "Do not open udp and tcp port 53 to the resolvers containers use (found in the host's "
+                    + "resolv.conf, Docker's daemon.json and running containers' resolv.conf).")
+    boolean noDnsException;
+
+    @Option(names = "--resolv-conf", paramLabel = "FILE",
+            description = "The host's resolver list, which Docker hands to containers (default: /etc/resolv.conf).")
+    String resolvConf;
+
+    @Option(names = "--upstream-resolv-conf", paramLabel = "FILE",
+            description = "systemd-resolved's upstream list, read instead when --resolv-conf names only its stub "
+                    + "127.0.0.53 (default: /run/systemd/resolve/resolv.conf).")
+    String upstreamResolvConf;
+
+    @Option(names = "--docker-config", paramLabel = "FILE",
+            description = "dockerd's configuration, for its \"dns\" list (default: /etc/docker/daemon.json).")
+    String dockerConfig;
+
+    /** What DNS discovery found, once per run: watch rebuilds its policy from this, not from new reads. */
+    private DnsDiscovery.Result dns;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -342,6 +359,65 @@ final class PolicyOptions {
         DockerFirewallOption.parse(dockerFirewall);
         checkPublishedPorts();
         dropLogging();
+        dnsPaths();
+    }
+
+    /** The files DNS discovery reads; each option is a path, refused when empty or given with --no-dns-exception. */
+    private DnsDiscovery.Paths dnsPaths() {
+        DnsDiscovery.Paths defaults = DnsDiscovery.Paths.defaults();
+        return new DnsDiscovery.Paths(dnsPath("--resolv-conf", resolvConf, defaults.resolvConf()),
+                dnsPath("--upstream-resolv-conf", upstreamResolvConf, defaults.resolvedUpstream()),
+                dnsPath("--docker-config", dockerConfig, defaults.dockerConfig()));
+    }
+
+    private Path dnsPath(String option, String given, Path fallback) {
+        if (given == null) {
+            return fallback;
+        }
+        if (noDnsException) {
+            throw new InvalidInputException(option + " has no effect with --no-dns-exception; drop one of them");
+        }
+        if (given.isBlank() || given.indexOf('\0') >= 0) {
+            throw new InvalidInputException(option + " needs a file name, e.g. " + option + " " + fallback);
+        }
+        try {
+            return Path.of(given);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidInputException(option + " '" + given + "' is not a file name");
+        }
+    }
+
+    /**
+     * The resolvers containers use, found once (host files, and Docker's containers unless
+     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception.
+     */
+    DnsDiscovery.Result dns() {
+        if (dns == null) {
+            if (noDnsException) {
+                dns = new DnsDiscovery.Result(List.of(), List.of(), List.of());
+            } else {
+                dns = DnsDiscovery.discover(dnsPaths(), noDocker ? List.of() : containerDns());
+                dns.warnings().forEach(this::warn);
+            }
+        }
+        return dns;
+    }
+
+    /** The resolvers found, as the policy's DNS exceptions, each naming where it came from. */
+    private List<DnsResolver> dnsResolvers() {
+        return dns().nameservers().stream()
+                .map(n -> new DnsResolver(new Cidr(n.address(), n.isIpv4() ? 32 : 128), n.describeSources()))
+                .toList();
+    }
+
+    /** Each running container's resolv.conf and --dns; Docker failing here costs the containers' own resolvers only. */
+    private List<ContainerDns> containerDns() {
+        try {
+            return DockerContainers.resolvConfPaths(endpoint(), dockerTimeout());
+        } catch (DockerException e) {
+            warn("cannot list containers for their resolvers (" + e.getMessage() + "); only the host's files are used");
+            return List.of();
+        }
     }
 
     /** --allow, each parsed (the errors name the option); without any, the config file's. */
@@ -379,7 +455,8 @@ final class PolicyOptions {
             interfaces.check(policy.bridges());
             ContainmentCheck.warnings(policy, interfaces, !noDocker).forEach(this::warn);
         }
-        return policy;
+        // After every check: bad input is one line, not preceded by what DNS discovery had to say.
+        return policy.withDnsResolvers(dnsResolvers());
     }
 
     /** --contain and --uncontain: Docker's bridge naming unless told otherwise. */

@@ -127,6 +127,19 @@ public final class DockerClient implements AutoCloseable {
         return DockerEventStream.open(endpoint.socket(), "/v" + apiVersion() + "/events?filters=" + query, timeout);
     }
 
+    /**
+     * The JSON answer to {@code GET /v<version><path>}; empty on 404 (the object is gone).
+     * Used by the container queries ({@link DockerContainers}).
+     */
+    Optional<JsonNode> getJson(String path) {
+        String target = "/v" + apiVersion() + path;
+        HttpResponse response = http.get(target);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(DockerNetworkParser.readTree(expectOk(response, target).body(), "GET " + target));
+    }
+
     private HttpResponse expectOk(HttpResponse response, String target) {
         if (response.status() == 200) {
             return response;

@@ -4,6 +4,7 @@ import io.bridgewall.policy.Allowance;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.DropLogging;
+import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.InterfacePattern;
 import io.bridgewall.policy.IpFamily;
 import io.bridgewall.policy.Policy;
@@ -129,6 +130,8 @@ public final class Planner {
                 rule(List.of(new Match.DestinationPortInSet(Protocol.UDP, UDP_PORTS)), accept())));
         // Ports open to some sources only: one rule per port and source, in order.
         rules.addAll(portSourceRules(policy));
+        // DNS resolvers on the host itself (dnsmasq on 172.17.0.1): reached through input, not forward.
+        rules.addAll(dnsToHostRules(policy));
         // Docker's published ports (its userland proxy serves them on the host's addresses):
         // sets always present, so starting and stopping containers changes elements only.
         rules.add(publishedPortRule(IpFamily.IPV4, false, PUBLISHED_V4));
@@ -259,6 +262,30 @@ public final class Planner {
                         ? new Match.DestinationPortIn(protocol, allowance.ports().get())
                         : new Match.ProtocolIs(protocol)))
                 .toList();
+    }
+
+    /**
+     * Port 53, udp and tcp, from container bridges to each DNS resolver, in the input chain: a
+     * resolver that is one of the host's own addresses is reached there, never in forward. Planned
+     * for every resolver, whichever addresses the host has today: input only sees packets for the
+     * host, so for a resolver elsewhere these rules never match, and an address the host gains later
+     * (DHCP) needs no new plan.
+     */
+    static List<Rule> dnsToHostRules(Policy policy) {
+        List<Rule> out = new ArrayList<>();
+        java.util.Set<Cidr> seen = new java.util.HashSet<>();
+        for (DnsResolver resolver : policy.dnsResolvers()) {
+            if (!seen.add(resolver.address())) {
+                continue;
+            }
+            // tcp first, as the forward exceptions are ordered
+            for (Protocol protocol : List.of(Protocol.TCP, Protocol.UDP)) {
+                out.add(new Rule(with(containerBridge(Direction.IN), new Match.AddressIn(AddressField.DESTINATION,
+                                resolver.address()), new Match.DestinationPortIn(protocol, PortRange.single(DnsResolver.PORT))),
+                        List.of(Statement.Counter.zero(), accept()), comment("dns to the host: " + resolver.source())));
+            }
+        }
+        return out;
     }
 
     private static List<Rule> portSourceRules(Policy policy) {

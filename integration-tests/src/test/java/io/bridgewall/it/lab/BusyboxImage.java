@@ -21,7 +21,7 @@ public final class BusyboxImage {
     public static final String NAME = "bw-busybox";
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final List<String> APPLETS =
-            List.of("sh", "nc", "ping", "wget", "sleep", "timeout", "httpd", "ip", "cat", "echo", "dd", "wc", "rm");
+            List.of("sh", "nc", "ping", "wget", "sleep", "timeout", "httpd", "ip", "cat", "echo", "dd", "wc", "rm", "nslookup");
 
     private BusyboxImage() {
     }

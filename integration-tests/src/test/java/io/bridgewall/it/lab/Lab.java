@@ -33,6 +33,7 @@ public final class Lab implements AutoCloseable {
     private Prober prober;
     private Duration setupTime = Duration.ZERO;
     private final boolean dockerFirewall;
+    private String daemonJson = "{}";
 
     private Lab(boolean dockerFirewall) {
         this.dockerFirewall = dockerFirewall;
@@ -40,17 +41,23 @@ public final class Lab implements AutoCloseable {
 
     /** Builds the whole lab; on any failure tears down whatever was already made. */
     public static Lab start() {
-        return start(false);
+        return start(false, "{}");
     }
 
     /** The lab with Docker's own firewall on (its DOCKER chains and DNAT for published ports), as on hosted CI runners. */
     public static Lab startWithDockerFirewall() {
-        return start(true);
+        return start(true, "{}");
     }
 
-    private static Lab start(boolean dockerFirewall) {
+    /** As {@link #start()}, with {@code daemonJson} as the lab dockerd's configuration (e.g. its "dns" list). */
+    public static Lab start(String daemonJson) {
+        return start(false, daemonJson);
+    }
+
+    private static Lab start(boolean dockerFirewall, String daemonJson) {
         long started = System.nanoTime();
         Lab lab = new Lab(dockerFirewall);
+        lab.daemonJson = daemonJson;
         try {
             lab.build();
         } catch (RuntimeException | Error e) {
@@ -79,7 +86,7 @@ public final class Lab implements AutoCloseable {
         WhoService.start(host, docroot, LabAddresses.SSH_PORT);
         WhoService.start(host, docroot, LabAddresses.OTHER_PORT);
         // dockerd must stop before its namespace goes: own() closes in reverse order
-        docker = own(dockerFirewall ? DockerDaemon.startWithOwnFirewall(host) : DockerDaemon.start(host));
+        docker = own(dockerFirewall ? DockerDaemon.startWithOwnFirewall(host, daemonJson) : DockerDaemon.start(host, daemonJson));
         BusyboxImage.importInto(docker);
         // httpd as a container's PID 1 ignores SIGTERM: without this, stopping dockerd waits 10 s per container
         owned.add(this::removeContainers);

@@ -61,7 +61,12 @@ public final class DockerDaemon implements AutoCloseable {
      * (iptables-nft), IPv4 only.
      */
     public static DockerDaemon startWithOwnFirewall(Netns netns) {
-        return start(netns, List.of(), true);
+        return startWithOwnFirewall(netns, "{}");
+    }
+
+    /** As {@link #startWithOwnFirewall(Netns)}, with {@code daemonJson} as dockerd's configuration file. */
+    public static DockerDaemon startWithOwnFirewall(Netns netns, String daemonJson) {
+        return start(netns, List.of(), true, daemonJson);
     }
 
     /**
@@ -69,10 +74,15 @@ public final class DockerDaemon implements AutoCloseable {
      * that puts it in a private mount namespace standing for a machine with its own Docker setup.
      */
     static DockerDaemon start(Netns netns, List<String> wrapper) {
-        return start(netns, wrapper, false);
+        return start(netns, wrapper, false, "{}");
     }
 
-    private static DockerDaemon start(Netns netns, List<String> wrapper, boolean ownFirewall) {
+    /** Like {@link #start(Netns)}, with {@code daemonJson} as dockerd's configuration file (e.g. a "dns" list). */
+    public static DockerDaemon start(Netns netns, String daemonJson) {
+        return start(netns, List.of(), false, daemonJson);
+    }
+
+    private static DockerDaemon start(Netns netns, List<String> wrapper, boolean ownFirewall, String daemonJson) {
         Path dir;
         try {
             dir = Files.createTempDirectory("bw-dockerd-");
@@ -85,7 +95,7 @@ public final class DockerDaemon implements AutoCloseable {
                     "[grpc]",
                     "  address = \"" + dir.resolve("containerd.sock") + "\"",
                     ""));
-            Files.writeString(dir.resolve("daemon.json"), "{}\n");
+            Files.writeString(dir.resolve("daemon.json"), daemonJson + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,6 +173,11 @@ public final class DockerDaemon implements AutoCloseable {
             Shell.sleep(200);
         }
         throw new AssertionError(what + " did not answer within " + START_TIMEOUT + ": " + log(log));
+    }
+
+    /** dockerd's own configuration file (what /etc/docker/daemon.json is on a host). */
+    public Path configFile() {
+        return dir.resolve("daemon.json");
     }
 
     public Path socket() {
