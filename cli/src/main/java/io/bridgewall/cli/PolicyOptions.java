@@ -116,6 +116,10 @@ final class PolicyOptions {
 
     /** Refuses --no-published-ports where there is nothing to turn off. */
     private void checkPublishedPorts() {
+        // Only a typed flag is refused: a config file may say "published-ports: false" for hosts where it matters.
+        if (!typed("--no-published-ports")) {
+            return;
+        }
         if (noPublishedPorts && noInput) {
             throw new InvalidInputException("--no-published-ports has no effect with --no-input; drop one of them");
         }

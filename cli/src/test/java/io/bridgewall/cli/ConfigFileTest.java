@@ -221,21 +221,21 @@ class ConfigFileTest {
     }
 
     @Test
-    void fieldsThisBuildDoesNotEnforceAreRefusedWithTheirLineNotIgnored() throws Exception {
+    void theFilesExceptionsSourceRangesAndLoggingAreEnforcedAndTheirErrorsNameTheirLine() throws Exception {
         Path allow = file("isolation: strict\nallow:\n  - 10.0.0.5:5432/tcp\n");
-        assertBadInput(plan(allow, "--no-docker"),
-                allow + ":3: allow: exceptions are not enforced by this build of bridgewall; remove the list");
+        assertThat(succeeded(plan(allow, "--no-docker", "--no-dns-exception")).stdout())
+                .contains("ip daddr 10.0.0.5 tcp dport 5432 counter accept");
+        Path badAllow = file("allow:\n  - 10.0.0.1/24:5432/tcp\n");
+        assertThat(plan(badAllow, "--no-docker").errorLine()).startsWith("bridgewall: invalid input: " + badAllow + ":2: allow[0]: ");
         Path sources = file("host-input:\n  tcp:\n    - port: 22\n      from: [192.168.10.0/24]\n");
-        assertBadInput(plan(sources, "--no-docker"),
-                sources + ":3: host-input.tcp: source ranges per port ('from') is not enforced by this build of bridgewall; remove it");
-        Path dns = file("isolation: strict\ndns-exception: true\n");
-        assertBadInput(plan(dns, "--no-docker"), dns + ":2: dns-exception: is not enforced by this build of bridgewall; "
-                + "remove it (or set it to false)");
-        Path logging = file("logging:\n  enabled: true\n");
-        assertBadInput(plan(logging, "--no-docker"), logging + ":2: logging: logging of drops is not enforced by this build of "
-                + "bridgewall; remove it (or set enabled: false alone)");
-        // What this build does anyway is fine to write down.
-        succeeded(plan(file("dns-exception: false\npublished-ports: false\nlogging:\n  enabled: false\nallow: []\n"), "--no-docker"));
+        assertThat(succeeded(plan(sources, "--no-docker", "--no-dns-exception")).stdout())
+                .contains("ip saddr 192.168.10.0/24 tcp dport 22 counter accept");
+        Path logging = file("logging:\n  enabled: true\n  rate: 5/minute\n");
+        assertThat(succeeded(plan(logging, "--no-docker", "--no-dns-exception")).stdout())
+                .contains("limit rate 5/minute").contains("log prefix \"bridgewall blocked: \"");
+        // Switched off in the file: as the flags would, but never refused where a flag would be pointless.
+        succeeded(plan(file("dns-exception: false\npublished-ports: false\nlogging:\n  enabled: false\nallow: []\n"),
+                "--no-docker"));
     }
 
     private static String section(String plan, String opening) {

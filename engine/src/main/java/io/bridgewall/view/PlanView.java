@@ -11,6 +11,7 @@ import io.bridgewall.policy.Isolation;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What `plan --json` prints: the policy as decided (bridges, blocked destinations, host input,
@@ -34,20 +35,71 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
      * @param blockedDestinations  CIDRs no container may reach
      */
     public record PolicyView(String isolation, List<BridgeView> bridges, List<String> blockedDestinations,
-                             HostInputView hostInput, ContainmentView containment, DockerFirewallView dockerFirewall) {
+                             HostInputView hostInput, ContainmentView containment, DockerFirewallView dockerFirewall,
+                             Map<String, String> networkIsolation, List<ExceptionView> exceptions,
+                             List<ResolverView> dnsResolvers, PublishedPortsView publishedPorts, LoggingView logging) {
         public PolicyView {
             bridges = List.copyOf(bridges);
             blockedDestinations = List.copyOf(blockedDestinations);
+            networkIsolation = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(networkIsolation));
+            exceptions = List.copyOf(exceptions);
+            dnsResolvers = List.copyOf(dnsResolvers);
         }
 
         static PolicyView of(Policy policy) {
             List<Bridge> talking = policy.interContainerBridges();
+            Map<String, String> perNetwork = new java.util.TreeMap<>();
+            policy.networkIsolation().forEach((network, isolation) -> perNetwork.put(network, isolation.word()));
             return new PolicyView(policy.isolation().word(),
                     policy.bridges().stream().map(b -> BridgeView.of(policy, b, talking.contains(b))).toList(),
                     texts(policy.blockedDestinations()), HostInputView.of(policy.hostInput()),
                     ContainmentView.of(policy), new DockerFirewallView(policy.dockerFirewall().present(),
-                    policy.dockerFirewall().evidence()));
+                    policy.dockerFirewall().evidence()), perNetwork,
+                    policy.allowances().stream().map(a -> new ExceptionView(a.text(), a.origin(), a.networks(),
+                            policy.bridgesOf(a).stream().map(b -> b.name().value()).toList())).toList(),
+                    policy.dnsResolvers().stream().map(r -> new ResolverView(r.allowance().destinationText(), r.source()))
+                            .toList(),
+                    new PublishedPortsView(policy.publishedPorts().open(), policy.publishedPorts().ports().stream()
+                            .map(p -> new PublishedPortView(p.address().map(java.net.InetAddress::getHostAddress).orElse(""),
+                                    p.family() == io.bridgewall.policy.IpFamily.IPV4 ? "ipv4" : "ipv6", p.port(),
+                                    p.protocol().nftName(), p.container(), p.loopbackOnly()))
+                            .toList()),
+                    new LoggingView(policy.dropLogging().enabled(), policy.dropLogging().enabled()
+                            ? policy.dropLogging().describe() : ""));
         }
+    }
+
+    /**
+     * An exception: what it lets containers reach, before the drops.
+     *
+     * @param allow    the exception as --allow writes it
+     * @param origin   where it came from (--allow, the config file and its line)
+     * @param networks the Docker networks it is limited to; empty: every container
+     * @param bridges  the bridges those networks have now; empty for a limited one: allows nothing yet
+     */
+    public record ExceptionView(String allow, String origin, List<String> networks, List<String> bridges) {
+    }
+
+    /** A resolver containers use: udp and tcp 53 to it are an exception; {@code source} says where it was found. */
+    public record ResolverView(String address, String source) {
+    }
+
+    /** Docker's published host ports: {@code open} false with --no-published-ports. */
+    public record PublishedPortsView(boolean open, List<PublishedPortView> ports) {
+    }
+
+    /**
+     * One published port.
+     *
+     * @param address      the host address it is published on; "" for every address of {@code family}
+     * @param loopbackOnly published on loopback: nothing to open (lo is accepted)
+     */
+    public record PublishedPortView(String address, String family, int port, String protocol, String container,
+                                    boolean loopbackOnly) {
+    }
+
+    /** Logging of drops: {@code description} says the rate and where lines go (kernel log or NFLOG group). */
+    public record LoggingView(boolean enabled, String description) {
     }
 
     /**

@@ -47,7 +47,7 @@ class DropLoggingPlanTest {
         assertThat(Planner.plan(defaults).chains()).flatExtracting(Chain::rules)
                 .noneMatch(DropLoggingPlanTest::logs)
                 .noneMatch(rule -> rule.statements().stream().anyMatch(s -> s instanceof Statement.Limit));
-        assertThat(Planner.plan(defaults).ruleCount()).isEqualTo(19);
+        assertThat(Planner.plan(defaults).ruleCount()).isEqualTo(23);
     }
 
     @Test
