@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * bridgewall itself, as users run it: the CLI jar applied to the lab's host namespace,
- * discovering the lab's dockerd over its socket.
+ * discovering the lab's dockerd over its socket. Without the DNS exception: the lab's
+ * containers inherit this machine's resolvers (dockerd copies its resolv.conf), and a lab
+ * result must not depend on the machine (DnsExceptionLabTest tests DNS with its own resolver).
  */
 public final class BridgewallCliFirewall implements Firewall {
     @Override
@@ -15,7 +17,8 @@ public final class BridgewallCliFirewall implements Firewall {
 
     @Override
     public void apply(Lab lab) {
-        Bridgewall.run(List.of(), List.of("apply", "--netns", lab.host().name(), "--docker-host", lab.docker().host()))
+        Bridgewall.run(List.of(), List.of("apply", "--netns", lab.host().name(), "--docker-host", lab.docker().host(),
+                "--no-dns-exception"))
                 .orThrow();
     }
 }
