@@ -91,8 +91,8 @@ class ApplierWireTest {
 
     @Test
     void theReadBackIsBracketedByProbesTheKernelAcknowledged() throws IOException {
-        // Each read-back waits through the kernel's commit lock before and after its dumps (an
-        // empty batch, its begin acked, carrying the generation): two reads, four probes, and the
+        // Each read-back waits through the kernel's commit lock before and after its dumps (a batch
+        // carrying the generation, one acked message, no batch end): two reads, four probes, and the
         // kernel answered every one with an ack (error 0) and nothing else.
         List<Exchange> probes = exchanges(transcript("apply-docker0.wire")).stream().filter(Exchange::isProbe).toList();
 

@@ -61,7 +61,7 @@ public record WireMessage(String description, byte[] bytes) {
         return new WireMessage("end the transaction", b.array());
     }
 
-    /** The same message asking the kernel for an ack (an empty batch is answered only then). */
+    /** The same message asking the kernel for an ack (a batch's begin is acked only from Linux 6.10 on). */
     public WireMessage withAck() {
         ByteBuffer b = ByteBuffer.wrap(bytes.clone()).order(ByteOrder.nativeOrder());
         b.putShort(6, (short) (flags() | Netlink.NLM_F_ACK));

@@ -140,10 +140,16 @@ public final class NftRequests {
      * moved on, and commits nothing (an empty transaction does not make a new generation).
      */
     public static boolean stillAt(NetlinkSocket socket, int generation) {
-        // Only an acked begin message makes the kernel answer an empty batch at all.
-        WireBatch probe = new WireBatch(List.of(WireMessage.batchBegin(OptionalInt.of(generation)).withAck(),
-                WireMessage.batchEnd()));
-        BatchOutcome outcome = socket.send(probe);
+        // A batch must hold an acked message for every kernel to answer it: before Linux 6.10 the
+        // kernel never acks a batch's begin message (nor answers an empty batch), only errors. So
+        // the probe carries one message, adding a throwaway table, and no BATCH_END: the kernel
+        // validates it and aborts, as for `nft -c`, so nothing is committed and the generation stays.
+        // A generation that moved is refused on the begin message (ERESTART), on every kernel.
+        Batch batch = new Batch(OptionalInt.of(generation));
+        try (NftnlTable table = NftnlTable.create(STILL_AT_PROBE_TABLE, INET)) {
+            batch.add(Netlink.NFT_MSG_NEWTABLE, INET, Netlink.NLM_F_CREATE, "probing the generation", table::buildPayload);
+        }
+        BatchOutcome outcome = socket.send(batch.toWire().forValidation());
         if (outcome instanceof BatchOutcome.Refused refused) {
             if (refused.error().errno() == Netlink.ERESTART) {
                 return false;
@@ -155,6 +161,10 @@ public final class NftRequests {
         }
         return true;
     }
+
+    /** Never committed: only ever in a batch the kernel validates and aborts. */
+    static final String STILL_AT_PROBE_TABLE = "bridgewall_generation_probe";
+    private static final int INET = 1;
 
     private static void send(NetlinkSocket socket, int nftMessage, int family, int flags, String operation,
                              Consumer<Pointer> payload, Consumer<NetlinkMessage> onMessage) {
