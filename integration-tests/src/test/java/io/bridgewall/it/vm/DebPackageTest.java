@@ -36,12 +36,10 @@ class DebPackageTest {
             "/usr/share/man/man1/bridgewall.1.gz",
             "/etc/bridgewall/bridgewall.yaml");
 
-    @TempDir
-    Path work;
     private OverlayChroot debian;
 
     @BeforeAll
-    void freshDebianWithThePackageCopiedIn() throws IOException {
+    void freshDebianWithThePackageCopiedIn(@TempDir Path work) throws IOException {
         DebianImage image = DebianImage.build();
         Path deb = DebianImage.builtDeb();
         debian = OverlayChroot.over(image.rootfs(), work.resolve("debian"));
