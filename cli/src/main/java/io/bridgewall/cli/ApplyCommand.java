@@ -63,6 +63,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        policyOptions.needsTheKernel = true;
         // Everything the user typed is validated before the kernel is touched.
         Timing.mark("picocli: options parsed");
         if (confirmSeconds != null) {

@@ -26,20 +26,27 @@ enum DockerFirewallOption {
         };
     }
 
-    /** The mode for namespace {@code netns}; a ruleset that cannot be read (no privilege) counts as off, with a warning. */
-    DockerFirewall resolve(Optional<String> netns, Consumer<String> warn) {
+    /**
+     * The mode for namespace {@code netns}. A ruleset that cannot be read (no privilege) fails a
+     * command that needs the kernel anyway ({@code mustRead}: apply, watch), with the same one
+     * line it would fail with a moment later; for plan it counts as off, with a warning.
+     */
+    DockerFirewall resolve(Optional<String> netns, boolean mustRead, Consumer<String> warn) {
         return switch (this) {
             case ON -> DockerFirewall.present("--docker-firewall on");
             case OFF -> DockerFirewall.absent("--docker-firewall off");
-            case AUTO -> detect(netns, warn);
+            case AUTO -> detect(netns, mustRead, warn);
         };
     }
 
-    private static DockerFirewall detect(Optional<String> netns, Consumer<String> warn) {
+    private static DockerFirewall detect(Optional<String> netns, boolean mustRead, Consumer<String> warn) {
         List<HookedChain> docker;
         try (NetlinkSocket socket = NetlinkSocket.open(netns)) {
             docker = HookedChain.dockerChains(KernelReader.allChains(socket));
         } catch (KernelException e) {
+            if (mustRead) {
+                throw e;
+            }
             warn.accept("cannot read the ruleset to tell whether Docker's own firewall is on (" + e.getMessage()
                     + "); planning as if it were off: give --docker-firewall on or off to say which");
             return DockerFirewall.absent("could not read the ruleset");

@@ -525,8 +525,11 @@ final class PolicyOptions {
 
     /** Whether Docker runs its own firewall in {@code netns}: as given, or read from its ruleset. */
     DockerFirewall dockerFirewall(Optional<String> netns) {
-        return DockerFirewallOption.parse(dockerFirewall).resolve(netns, this::warn);
+        return DockerFirewallOption.parse(dockerFirewall).resolve(netns, needsTheKernel, this::warn);
     }
+
+    /** Set by commands that change the kernel (apply, watch): a ruleset they cannot read is their error, not a warning. */
+    boolean needsTheKernel;
 
     /** Coexisting with Docker's own firewall, the host's input is left alone unless ports are given. */
     HostInput hostInput(DockerFirewall docker) {

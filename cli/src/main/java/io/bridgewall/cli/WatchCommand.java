@@ -53,6 +53,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        policyOptions.needsTheKernel = true;
         policyOptions.checkOptions();
         if (policyOptions.noDocker) {
             throw new InvalidInputException("watch follows Docker's events; with --no-docker (or 'docker: {enabled: false}' "
