@@ -13,6 +13,14 @@ record Cli(int exitCode, String stdout, String stderr) {
         return new Cli(exitCode, out.toString(), err.toString());
     }
 
+    /** Runs it as it would run in {@code environment} (terminals, NO_COLOR). */
+    static Cli run(Environment environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = Main.run(new PrintWriter(out), new PrintWriter(err), environment, args);
+        return new Cli(exitCode, out.toString(), err.toString());
+    }
+
     /** Lines on stderr. */
     List<String> errorLines() {
         return stderr.lines().toList();
