@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"  sudo bridgewall apply --confirm 60",
             "  # ... check that SSH and the services still work, then keep it:",
             "  sudo bridgewall confirm",
-            "  # Exit 0 kept, 1 nothing was pending; nothing printed:",
+            "  # Only errors: exit 0 kept, 1 nothing was pending (one line on stderr):",
             "  sudo bridgewall confirm -q"})
 final class ConfirmCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);

@@ -59,6 +59,15 @@ class CliConventionsTest {
     }
 
     @Test
+    void topLevelHelpListsEveryCommandThatCanBeTyped() {
+        String help = Cli.run("--help").stdout();
+
+        commands().filter(command -> !command.isEmpty())
+                .forEach(command -> assertThat(help).containsPattern("(?m)^  " + command + " "));
+        assertThat(help).doesNotContainPattern("(?m)^  rollback ");
+    }
+
+    @Test
     void applyAndPlanNameNoDockerAndNoInputInTheirFirstLines() {
         for (String command : List.of("apply", "plan")) {
             List<String> lines = Cli.run(command, "--help").stdout().lines().toList();
