@@ -17,8 +17,21 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = "Commit the policy to the kernel in one atomic transaction, replacing table inet bridgewall "
-                + "and nothing else; then read it back and check it.")
+        description = {"Commit the policy to the kernel in one atomic transaction, replacing table inet bridgewall "
+                + "and nothing else; then read it back and check it.",
+            "Without Docker (--no-docker: only the --bridge networks) or without touching the host's own input "
+                + "(--no-input: hosts with their own firewall; the default when Docker's own firewall is on).",
+            "Settings come from /etc/bridgewall/bridgewall.yaml when it exists (--config, --no-config)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  # Show the kernel the whole transaction, commit nothing:",
+            "  sudo bridgewall apply --check",
+            "  # Roll back after 60 s unless 'sudo bridgewall confirm' runs first:",
+            "  sudo bridgewall apply --confirm 60",
+            "  # SSH from the admin network only; backend's containers reach one database:",
+            "  sudo bridgewall apply --allow-port 22/tcp@10.1.0.0/16 \\",
+            "      --allow backend=10.0.0.5:5432/tcp",
+            "  # Next to Docker's own firewall (CI runners), host input left alone:",
+            "  sudo bridgewall apply --docker-firewall auto"})
 final class ApplyCommand implements Callable<Integer> {
     /** What differed before an apply repaired the table: the first few lines, the rest counted. */
     private static final int SHOWN_DIFFERENCES = 5;
@@ -28,6 +41,9 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--no-verify", description = "Skip reading the table back after the commit.")
     boolean noVerify;

@@ -7,9 +7,20 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bridgewall",
         mixinStandardHelpOptions = true,
-        version = "bridgewall 0.1.0",
+        versionProvider = VersionProvider.class,
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
                 + "but never reach private or link-local addresses, nor other networks' containers.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  # What apply would commit (needs no root):",
+            "  bridgewall plan --no-docker --bridge docker0=172.17.0.0/16",
+            "  # Check, commit with a rollback window, keep:",
+            "  sudo bridgewall apply --check",
+            "  sudo bridgewall apply --confirm 60",
+            "  sudo bridgewall confirm",
+            "  bridgewall help apply",
+            "",
+            "Exit codes: 0 success, 1 failure at run time, 2 bad input (nothing changed),",
+            "3 'show' found nothing installed. Colour only on a terminal, never with NO_COLOR."},
         subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
                 ConfirmCommand.class, RollbackCommand.class,
                 CommandLine.HelpCommand.class})

@@ -16,12 +16,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "confirm", mixinStandardHelpOptions = true,
         description = "Keep what 'apply --confirm' committed: cancel the pending rollback. Exit 1 when none is "
-                + "pending (it says what became of the last one).")
+                + "pending (it says what became of the last one).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo bridgewall apply --confirm 60",
+            "  # ... check that SSH and the services still work, then keep it:",
+            "  sudo bridgewall confirm",
+            "  # Only errors: exit 0 kept, 1 nothing was pending (one line on stderr):",
+            "  sudo bridgewall confirm -q"})
 final class ConfirmCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;

@@ -10,7 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Build a throwaway lab of network namespaces (two containers on a bridge, a public host, "
                 + "a LAN host with the cloud metadata address), apply the default policy there, probe it with real "
                 + "TCP connections before and after, print the table and remove everything. Needs root, not Docker. "
-                + "Never touches this machine's own network.")
+                + "Never touches this machine's own network.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo bridgewall demo",
+            "  # From a source checkout (builds the jar first):",
+            "  sudo ./bridgewall demo"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

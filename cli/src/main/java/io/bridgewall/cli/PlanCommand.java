@@ -23,11 +23,25 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Print, in nft syntax, exactly what 'apply' would commit. Touches nothing; "
-                + "'nft -f' of the output commits the same transaction.")
+        description = {"Print, in nft syntax, exactly what 'apply' would commit. Touches nothing; "
+                + "'nft -f' of the output commits the same transaction.",
+            "Without Docker (--no-docker: only the --bridge networks) or without the host's own input "
+                + "(--no-input: hosts with their own firewall). Needs no root, only the Docker socket."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  # What apply would commit, from Docker's networks:",
+            "  bridgewall plan",
+            "  # Without Docker, for one bridge:",
+            "  bridgewall plan --no-docker --bridge docker0=172.17.0.0/16",
+            "  # For scripts:",
+            "  bridgewall plan --json | jq .ruleset",
+            "  # Check a config file: exit 0 when valid, 2 with the reason when not:",
+            "  bridgewall plan -q --no-docker --config ./bridgewall.yaml"})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policyOptions;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--json", description = "Print the policy and the planned ruleset as one JSON document "
             + "(README, 'JSON output') instead of nft syntax.")

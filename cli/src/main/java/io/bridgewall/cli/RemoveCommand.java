@@ -10,10 +10,18 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Delete table inet bridgewall atomically. Nothing else is touched.")
+        description = "Delete table inet bridgewall atomically. Nothing else is touched.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo bridgewall remove",
+            "  sudo bridgewall remove --netns lab1",
+            "  # Only errors (exit 0 also when nothing was installed):",
+            "  sudo bridgewall remove -q"})
 final class RemoveCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;

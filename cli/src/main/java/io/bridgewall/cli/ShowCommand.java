@@ -16,13 +16,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Print what is installed now, read from the kernel over netlink, with counters.")
+        description = "Print what is installed now, read from the kernel over netlink, with counters. "
+                + "Exit 3 when table inet bridgewall is not installed.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo bridgewall show",
+            "  sudo bridgewall show --json | jq .drops",
+            "  # Exit 0 when installed, 3 when not, nothing printed:",
+            "  sudo bridgewall show -q",
+            "  sudo bridgewall show --netns lab1"})
 final class ShowCommand implements Callable<Integer> {
     /** Exit status when our table is not installed, so scripts can tell. */
     static final int NOT_INSTALLED = 3;
 
     @Mixin
     TargetOptions target;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--json", description = "Print the table, counters and drops per reason as one JSON document "
             + "(README, 'JSON output'); exit 3 when not installed, as without it.")

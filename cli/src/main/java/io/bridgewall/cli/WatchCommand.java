@@ -32,7 +32,15 @@ import sun.misc.Signal;
         description = "Apply the policy, then follow Docker's events and keep table inet bridgewall up to date: "
                 + "one transaction per burst of changes, reconnecting whenever dockerd goes away, and restoring the "
                 + "table when someone else changes it. One line per change on stderr. Stops on SIGTERM or SIGINT "
-                + "with exit 0, leaving the ruleset in place.")
+                + "with exit 0, leaving the ruleset in place.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  # What bridgewall.service runs:",
+            "  sudo bridgewall watch",
+            "  # No container reaches another; open two host ports:",
+            "  sudo bridgewall watch --isolation strict \\",
+            "    --allow-port 22/tcp --allow-port 443/tcp",
+            "  # No startup summary on stdout (changes are still logged on stderr):",
+            "  sudo bridgewall watch -q"})
 final class WatchCommand implements Callable<Integer> {
     /** The lock directory; the environment variable exists for tests that run without /run. */
     private static final String LOCK_DIRECTORY_ENV = "BRIDGEWALL_RUN_DIR";
@@ -41,6 +49,9 @@ final class WatchCommand implements Callable<Integer> {
 
     @Mixin
     PolicyOptions policyOptions;
+
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     TargetOptions target;
