@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
                 + "but never reach private or link-local addresses, nor other networks' containers.",
         subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
+                DoctorCommand.class,
                 ConfirmCommand.class, RollbackCommand.class,
                 CommandLine.HelpCommand.class})
 final class BridgewallCommand implements Runnable {

@@ -40,6 +40,10 @@ public final class Diagnosis {
         bridgeNetfilter(facts, host, out);
         libraries(facts, out);
         nat(facts, out);
+        if (!facts.planProblem().isEmpty()) {
+            out.add(Finding.warning("plan", "no plan to compare our table with: " + facts.planProblem(),
+                    "start Docker or give --docker-host, or give --no-docker with --bridge, and run doctor again"));
+        }
         table(facts, host, out);
         units(facts, out);
         out.sort(Comparator.comparing(Finding::severity));
@@ -269,9 +273,8 @@ public final class Diagnosis {
                         "run 'bridgewall apply' with the options given to doctor ('bridgewall apply --check' shows "
                                 + "what it would change first)"));
             }
-            case INSTALLED_NOT_COMPARED -> out.add(Finding.warning("table", name + " is installed, but not compared "
-                    + "with a plan: " + table.detail(), "start Docker or give --docker-host, or --no-docker with "
-                    + "--bridge, and run doctor again"));
+            case INSTALLED_NOT_COMPARED -> out.add(Finding.info("table", name + " is installed; not compared with "
+                    + "a plan (see the plan warning)"));
             case UNREADABLE -> out.add(Finding.problem("table", "cannot read " + name + ": " + table.detail(),
                     "run doctor as root (it needs CAP_NET_ADMIN)"));
         }

@@ -22,12 +22,13 @@ import java.util.Optional;
  * @param libraries        the native libraries bridgewall loaded, and where from
  * @param nat              whether the kernel takes an inet NAT chain with masquerade
  * @param table            our table against the plan
+ * @param planProblem      why no plan could be made (Docker unreachable, ...); empty when one was
  * @param units            the systemd units
  */
 public record HostFacts(Optional<String> netns, DockerDaemonConfig dockerConfig, List<HookedChain> chains,
                         String chainsError, Sysctl ipv4Forward, Optional<Sysctl> ipv6Forward,
                         BridgeNetfilter.State bridgeNetfilter, boolean bridgeNetfilterNeeded,
-                        List<Library> libraries, NatProbe nat, TableState table, Units units) {
+                        List<Library> libraries, NatProbe nat, TableState table, String planProblem, Units units) {
     public HostFacts {
         chains = List.copyOf(chains);
         libraries = List.copyOf(libraries);
@@ -64,7 +65,7 @@ public record HostFacts(Optional<String> netns, DockerDaemonConfig dockerConfig,
      * Our table as installed, against the plan apply would make now.
      *
      * @param differences what differs, in words (DIFFERS only)
-     * @param detail      why it could not be compared (NOT_COMPARED, UNREADABLE)
+     * @param detail      why it could not be read (UNREADABLE)
      */
     public record TableState(Status status, String table, List<String> differences, String detail) {
         public TableState {

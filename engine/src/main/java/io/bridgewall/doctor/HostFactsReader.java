@@ -80,7 +80,8 @@ public final class HostFactsReader {
         return new HostFacts(netns, DockerDaemonConfig.read(request.dockerConfig()), chains, chainsError,
                 sysctl(netns, "net.ipv4.ip_forward"),
                 request.ipv6Bridges() ? Optional.of(sysctl(netns, "net.ipv6.conf.all.forwarding")) : Optional.empty(),
-                BridgeNetfilter.state(netns), request.bridgeNetfilterNeeded(), libraries, nat, table, units());
+                BridgeNetfilter.state(netns), request.bridgeNetfilterNeeded(), libraries, nat, table, request.planProblem(),
+                units());
     }
 
     /** A sysctl as the namespace sees it (/proc/sys/net follows the reading thread's namespace). */
@@ -152,8 +153,7 @@ public final class HostFactsReader {
                 return new HostFacts.TableState(HostFacts.TableState.Status.NOT_INSTALLED, name, List.of(), "");
             }
             if (request.planned().isEmpty()) {
-                return new HostFacts.TableState(HostFacts.TableState.Status.INSTALLED_NOT_COMPARED, name, List.of(),
-                        request.planProblem());
+                return new HostFacts.TableState(HostFacts.TableState.Status.INSTALLED_NOT_COMPARED, name, List.of(), "");
             }
             Verification verification = firewall.check(request.planned().get());
             return verification.verified()
