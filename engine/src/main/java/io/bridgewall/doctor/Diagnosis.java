@@ -234,8 +234,9 @@ public final class Diagnosis {
         for (HostFacts.Library library : facts.libraries()) {
             if (library.file().isPresent()) {
                 out.add(Finding.info("libraries", library.soname() + " is " + library.file().get()
-                        + library.fileVersion().map(v -> " (version " + v + " in its file name; the library reports none "
-                        + "itself; 'dpkg -s " + library.debianPackage() + "' names the release)").orElse("")));
+                        + library.fileVersion().map(v -> " (ABI version " + v + " in its file name; the library reports "
+                        + "no version itself)").orElse("") + library.packageVersion().map(v -> "; Debian package "
+                        + library.debianPackage() + " " + v + " is installed").orElse("")));
             } else {
                 out.add(Finding.problem("libraries", library.problem(), "apt-get install " + library.debianPackage()));
             }

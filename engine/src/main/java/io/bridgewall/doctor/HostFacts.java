@@ -44,8 +44,11 @@ public record HostFacts(Optional<String> netns, DockerDaemonConfig dockerConfig,
     /**
      * A native library: the file the dynamic linker mapped for its soname (its name carries the
      * library's ABI version, libnftnl.so.11.6.0: libnftnl itself reports no release version).
+     *
+     * @param packageVersion the installed Debian package's version (dpkg-query), where dpkg knows it
      */
-    public record Library(String soname, String debianPackage, Optional<String> file, String problem) {
+    public record Library(String soname, String debianPackage, Optional<String> file, Optional<String> packageVersion,
+                          String problem) {
         /** "11.6.0" from libnftnl.so.11.6.0 (the soname's "11" when the file is named by its soname). */
         public Optional<String> fileVersion() {
             String prefix = soname.substring(0, soname.indexOf(".so.") + 4);

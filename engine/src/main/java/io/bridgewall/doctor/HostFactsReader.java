@@ -110,7 +110,7 @@ public final class HostFactsReader {
         try {
             load.get();
         } catch (RuntimeException e) {
-            return new HostFacts.Library(soname, debianPackage, Optional.empty(), e.getMessage());
+            return new HostFacts.Library(soname, debianPackage, Optional.empty(), Optional.empty(), e.getMessage());
         }
         // The linker resolved the soname to a file; its real name carries the version (libnftnl.so.11.6.0).
         String base = soname.substring(0, soname.indexOf(".so.") + 4);
@@ -119,13 +119,20 @@ public final class HostFactsReader {
                 int slash = line.indexOf('/');
                 if (slash >= 0 && line.substring(line.lastIndexOf('/') + 1).startsWith(base)) {
                     Path mapped = Path.of(line.substring(slash));
-                    return new HostFacts.Library(soname, debianPackage, Optional.of(mapped.toRealPath().toString()), "");
+                    return new HostFacts.Library(soname, debianPackage, Optional.of(mapped.toRealPath().toString()),
+                            packageVersion(debianPackage), "");
                 }
             }
         } catch (IOException e) {
             // Loaded, but where from is not readable: still say it loaded.
         }
-        return new HostFacts.Library(soname, debianPackage, Optional.of(soname), "");
+        return new HostFacts.Library(soname, debianPackage, Optional.of(soname), packageVersion(debianPackage), "");
+    }
+
+    /** The installed package's version as dpkg knows it; empty without dpkg or without the package. */
+    private static Optional<String> packageVersion(String debianPackage) {
+        return firstLine(List.of("dpkg-query", "-W", "-f=${Version}", debianPackage))
+                .filter(answer -> answer.matches("[0-9A-Za-z.+~:-]{1,64}"));
     }
 
     /** The probe's table: one inet nat chain with a masquerade rule, as bridgewall's own postrouting chain has. */
@@ -177,25 +184,33 @@ public final class HostFactsReader {
     }
 
     private static String isEnabled(String unit) {
+        Optional<String> answer = firstLine(List.of("systemctl", "is-enabled", unit));
+        if (answer.isEmpty()) {
+            return "unknown (systemctl could not run or gave no answer within 5 s)";
+        }
+        // systemctl prints "Failed to get unit file state ...: No such file or directory" for an unknown unit.
+        return answer.get().isEmpty() || answer.get().startsWith("Failed") ? "not-found" : answer.get();
+    }
+
+    /** The first line a short command prints (stdout and stderr) within 5 s; empty when it cannot run or does not end. */
+    private static Optional<String> firstLine(List<String> command) {
         try {
-            Process process = new ProcessBuilder("systemctl", "is-enabled", unit).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             // Its answer is one short line, far below a pipe's buffer: waiting first cannot block it.
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return "unknown (systemctl did not answer within 5 s)";
+                return Optional.empty();
             }
-            String answer;
             try (InputStream in = process.getInputStream()) {
-                answer = new String(in.readNBytes(4096), StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+                return Optional.of(new String(in.readNBytes(4096), StandardCharsets.UTF_8).lines().findFirst().orElse("")
+                        .strip());
             }
-            // systemctl prints "Failed to get unit file state ...: No such file or directory" for an unknown unit.
-            return answer.isEmpty() || answer.startsWith("Failed") ? "not-found" : answer;
         } catch (IOException e) {
-            return "unknown (cannot run systemctl: " + e.getMessage() + ")";
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "unknown (interrupted)";
+            return Optional.empty();
         }
     }
 }

@@ -28,7 +28,7 @@ class DiagnosisTest {
         return new HostFacts(Optional.of("lab"), IPTABLES_OFF, List.of(OUR_FORWARD), "",
                 HostFacts.Sysctl.of("net.ipv4.ip_forward", "1"), Optional.empty(), BridgeNetfilter.State.ENABLED, true,
                 List.of(new HostFacts.Library("libnftnl.so.11", "libnftnl11",
-                        Optional.of("/usr/lib/x86_64-linux-gnu/libnftnl.so.11.6.0"), "")),
+                        Optional.of("/usr/lib/x86_64-linux-gnu/libnftnl.so.11.6.0"), Optional.of("1.2.4-2"), "")),
                 new HostFacts.NatProbe(HostFacts.NatProbe.Outcome.USABLE, ""),
                 new HostFacts.TableState(HostFacts.TableState.Status.EQUALS_PLAN, "inet bridgewall", List.of(), ""), "",
                 new HostFacts.Units(false, Map.of()));
@@ -55,7 +55,8 @@ class DiagnosisTest {
         assertThat(findings).allMatch(f -> f.severity() == Finding.Severity.INFO && f.fix().isEmpty());
         assertThat(Diagnosis.healthy(findings)).isTrue();
         assertThat(only(findings, "docker-firewall").what()).contains("Docker's own firewall is off");
-        assertThat(only(findings, "libraries").what()).contains("libnftnl.so.11.6.0").contains("version 11.6.0");
+        assertThat(only(findings, "libraries").what()).contains("libnftnl.so.11.6.0").contains("ABI version 11.6.0")
+                .endsWith("; Debian package libnftnl11 1.2.4-2 is installed");
         assertThat(only(findings, "table").what()).contains("holds exactly the plan");
     }
 
@@ -208,7 +209,7 @@ class DiagnosisTest {
         HostFacts f = healthy();
         HostFacts facts = new HostFacts(f.netns(), f.dockerConfig(), f.chains(), "", f.ipv4Forward(), Optional.empty(),
                 f.bridgeNetfilter(), true,
-                List.of(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.empty(), "libmnl.so.0 not found")),
+                List.of(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.empty(), Optional.empty(), "libmnl.so.0 not found")),
                 new HostFacts.NatProbe(HostFacts.NatProbe.Outcome.REFUSED, "the kernel has no NAT for inet tables"),
                 f.table(), "", f.units());
 
@@ -253,9 +254,9 @@ class DiagnosisTest {
 
     @Test
     void aLibraryFileNamesItsVersion() {
-        assertThat(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.of("/usr/lib/libmnl.so.0.2.0"), "").fileVersion())
+        assertThat(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.of("/usr/lib/libmnl.so.0.2.0"), Optional.empty(), "").fileVersion())
                 .contains("0.2.0");
-        assertThat(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.of("libmnl.so.0"), "").fileVersion())
+        assertThat(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.of("libmnl.so.0"), Optional.empty(), "").fileVersion())
                 .contains("0");
     }
 }
