@@ -253,6 +253,20 @@ class DiagnosisTest {
     }
 
     @Test
+    void aDaemonJsonThatIsNoFileIsAWarningAndTheModeStillFollowsTheChains(@org.junit.jupiter.api.io.TempDir Path dir) {
+        DockerDaemonConfig directory = DockerDaemonConfig.read(dir);
+        assertThat(directory.state()).isEqualTo(DockerDaemonConfig.State.UNREADABLE);
+        assertThat(DockerDaemonConfig.read(dir.resolve("absent.json")).state()).isEqualTo(DockerDaemonConfig.State.MISSING);
+
+        List<Finding> findings = Diagnosis.findings(with(healthy(), List.of(OUR_FORWARD), directory));
+
+        Finding warning = only(findings, "docker-config");
+        assertThat(warning.severity()).isEqualTo(Finding.Severity.WARNING);
+        assertThat(warning.what()).isEqualTo(dir + ": cannot read it: it is not a regular file");
+        assertThat(warning.fix()).contains("--docker-config");
+    }
+
+    @Test
     void aLibraryFileNamesItsVersion() {
         assertThat(new HostFacts.Library("libmnl.so.0", "libmnl0", Optional.of("/usr/lib/libmnl.so.0.2.0"), Optional.empty(), "").fileVersion())
                 .contains("0.2.0");

@@ -259,6 +259,19 @@ class DoctorTest {
     }
 
     @Test
+    void aDockerThatDoesNotAnswerLeavesTheTableUncomparedWithAWarning() {
+        makeHealthy();
+
+        Shell.Result result = Bridgewall.run("doctor", "--netns", netns.name(), "--docker-host",
+                "unix://" + dir.resolve("no-docker.sock"), "--docker-config", iptablesOff.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(findingWithFix(result, "warning", "no plan to compare our table with: ")).contains(
+                dir.resolve("no-docker.sock").toString()).contains("fix: start Docker or give --docker-host");
+        assertThat(result.stdout()).contains("info     table inet bridgewall is installed; not compared with a plan");
+    }
+
+    @Test
     void jsonCarriesTheSameFindingsAsTheText() throws IOException {
         apply(iptablesOff); // forwarding off: one problem
 
