@@ -176,6 +176,9 @@ public final class Diagnosis {
         if (!HookedChain.dockerChains(sameTable).isEmpty()) {
             return "Docker's iptables rules";
         }
+        if (chain.table().equals("docker-bridges")) {
+            return "Docker's nftables rules"; // Docker 29's firewall-backend nftables
+        }
         if ((chain.family() == FAMILY_IP || chain.family() == FAMILY_IP6) && IPTABLES_TABLES.contains(chain.table())) {
             return "iptables-nft";
         }

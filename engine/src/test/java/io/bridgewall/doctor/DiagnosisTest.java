@@ -162,6 +162,8 @@ class DiagnosisTest {
         assertThat(Diagnosis.owner(ufwForward, List.of(ufwForward))).isEqualTo("iptables-nft");
         assertThat(Diagnosis.owner(new HookedChain(1, "firewalld", "filter_FORWARD", true, "filter", 2, 10, "accept"),
                 List.of())).isEqualTo("firewalld");
+        assertThat(Diagnosis.owner(new HookedChain(2, "docker-bridges", "filter-FORWARD", true, "filter", 2, 0, "accept"),
+                List.of())).isEqualTo("Docker's nftables rules");
 
         Finding finding = only(Diagnosis.findings(with(healthy(), ufw, IPTABLES_OFF)), "foreign-chain");
         assertThat(finding.fix()).startsWith("let routed traffic through ufw: 'ufw default allow routed'");

@@ -143,6 +143,21 @@ class DoctorTest {
     }
 
     @Test
+    void ipv6ForwardingMattersOnceABridgeHasAnIpv6Subnet() {
+        sysctl("net.ipv4.ip_forward=1");
+        sysctl("net.ipv6.conf.all.forwarding=0");
+        List<String> args = new ArrayList<>(List.of("doctor", "--no-docker", "--netns", netns.name(), "--bridge",
+                "docker0=172.17.0.0/16,fd00:17::/64", "--docker-config", iptablesOff.toString()));
+
+        Shell.Result withIpv6 = Bridgewall.run(List.of(), args);
+
+        assertThat(findingWithFix(withIpv6, "problem", "net.ipv6.conf.all.forwarding is 0 in network namespace "
+                + netns.name() + ": the host routes no IPv6"))
+                .contains("fix: 'ip netns exec " + netns.name() + " sysctl -w net.ipv6.conf.all.forwarding=1'");
+        assertThat(doctor(iptablesOff).stdout()).as("an IPv4-only policy").doesNotContain("net.ipv6.conf.all.forwarding");
+    }
+
+    @Test
     void brNetfilterOffInTheNamespaceIsAProblem() {
         makeHealthy();
         sysctl("net.bridge.bridge-nf-call-iptables=0");
