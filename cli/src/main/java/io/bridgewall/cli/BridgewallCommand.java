@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 success, 1 failure at run time, 2 bad input (nothing changed),",
             "3 'show' found nothing installed. Colour only on a terminal, never with NO_COLOR."},
         subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
+                DoctorCommand.class,
                 ConfirmCommand.class, RollbackCommand.class,
                 CommandLine.HelpCommand.class})
 final class BridgewallCommand implements Runnable {

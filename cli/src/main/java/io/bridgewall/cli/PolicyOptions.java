@@ -374,6 +374,11 @@ final class PolicyOptions {
                 dnsPath("--docker-config", dockerConfig, defaults.dockerConfig()));
     }
 
+    /** dockerd's daemon.json as --docker-config names it (doctor reads its "iptables" too). */
+    Path dockerConfigPath() {
+        return dnsPaths().dockerConfig();
+    }
+
     private Path dnsPath(String option, String given, Path fallback) {
         if (given == null) {
             return fallback;

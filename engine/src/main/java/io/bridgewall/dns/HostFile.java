@@ -13,7 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * regular file (a FIFO or /dev/zero would block or never end), every failure an outcome with
  * words rather than an exception.
  */
-sealed interface HostFile {
+public sealed interface HostFile {
     /** What was read; {@code truncated} when the file holds more than the bound. */
     record Read(Path path, String text, boolean truncated, long limit) implements HostFile {
     }

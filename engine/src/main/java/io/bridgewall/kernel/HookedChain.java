@@ -10,8 +10,10 @@ import java.util.List;
  * @param family   NFPROTO_* of its table
  * @param base     hooked into the packet path (a base chain); regular chains are only jumped to
  * @param hook     NF_INET_* hook number of a base chain, else -1
+ * @param policy   a base chain's policy ("accept", "drop"), else empty
  */
-public record HookedChain(int family, String table, String name, boolean base, String type, int hook, int priority) {
+public record HookedChain(int family, String table, String name, boolean base, String type, int hook, int priority,
+                          String policy) {
     /** The chains Docker's own firewall (dockerd with "iptables": true) creates through iptables. */
     static final List<String> DOCKER_CHAINS = List.of("DOCKER", "DOCKER-USER", "DOCKER-ISOLATION-STAGE-1");
 
@@ -24,6 +26,24 @@ public record HookedChain(int family, String table, String name, boolean base, S
             case 7 -> "bridge";
             case 10 -> "ip6";
             default -> "family " + family;
+        };
+    }
+
+    /** The hook as nft names it ("forward"); netdev's are ingress and egress. Empty for a regular chain. */
+    public String hookName() {
+        if (!base) {
+            return "";
+        }
+        if (family == 5) {
+            return hook == 0 ? "ingress" : hook == 1 ? "egress" : "hook " + hook;
+        }
+        return switch (hook) {
+            case 0 -> "prerouting";
+            case 1 -> "input";
+            case 2 -> "forward";
+            case 3 -> "output";
+            case 4 -> "postrouting";
+            default -> "hook " + hook;
         };
     }
 

@@ -191,7 +191,9 @@ public final class KernelReader {
             try (NftnlChain chain = NftnlChain.parse(message)) {
                 chains.add(new HookedChain(chain.family(), chain.table(), chain.name(), chain.isBaseChain(),
                         chain.isBaseChain() ? chain.type() : "", chain.isBaseChain() ? chain.hookNumber() : -1,
-                        chain.isBaseChain() ? chain.priority() : 0));
+                        chain.isBaseChain() ? chain.priority() : 0,
+                        chain.isBaseChain() ? chain.policy().stream().mapToObj(p -> p == 0 ? "drop" : "accept").findFirst()
+                                .orElse("accept") : ""));
             }
         });
         return chains;
