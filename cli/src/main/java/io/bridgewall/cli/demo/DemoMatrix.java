@@ -33,6 +33,11 @@ final class DemoMatrix {
                 Optional.empty()));
         probes.add(new Probe("container -> other container", lab.c1, DemoLab.C2, DemoLab.SERVICE_PORT, false,
                 Optional.empty()));
+        // The compose network: its containers talk (Docker's enable_icc default), other networks stay out of reach.
+        probes.add(new Probe("compose web -> db (same network)", lab.web, DemoLab.DB, DemoLab.DB_PORT, true,
+                Optional.of(DemoLab.WEB)));
+        probes.add(new Probe("compose web -> docker0 container", lab.web, DemoLab.C2, DemoLab.SERVICE_PORT, false,
+                Optional.empty()));
         probes.add(new Probe("container -> host port 8080", lab.c1, DemoLab.GATEWAY, DemoLab.OTHER_HOST_PORT, false,
                 Optional.empty()));
         probes.add(new Probe("LAN -> host ssh (22)", lab.lan, DemoLab.HOST_ON_LAN, DemoLab.SSH_PORT, true, Optional.empty()));
