@@ -424,17 +424,10 @@ final class Watcher {
         String id = event.actorId();
         Optional<DockerNetwork> now;
         try {
-            if (inspector == null) {
-                inspector = DockerClient.open(endpoint, dockerTimeout);
-            }
-            now = inspector.network(id);
+            now = inspector().network(id);
         } catch (DockerException e) {
-            closeInspector();
-            say("network " + event.action() + " " + describeEvent(event) + ": cannot ask Docker about it ("
-                    + e.getMessage() + "); reconnecting to list everything again");
-            if (follower != null) {
-                follower.reconnect();
-            }
+            dockerFailed("network " + event.action() + " " + describeEvent(event) + ": cannot ask Docker about it ("
+                    + e.getMessage() + ")");
             return Optional.empty();
         }
         Optional<DockerNetwork> before = Optional.ofNullable(keyById.get(id)).map(networks::get);
