@@ -338,7 +338,7 @@ final class PolicyOptions {
             description = "dockerd's configuration, for its \"dns\" list (default: /etc/docker/daemon.json).")
     String dockerConfig;
 
-    /** What DNS discovery found, once per run: watch rebuilds its policy from this, not from new reads. */
+    /** What DNS discovery found: once for apply and plan; watch replaces it after container events ({@link #refreshDns}). */
     private DnsDiscovery.Result dns;
 
     @Spec(Spec.Target.MIXEE)
@@ -402,8 +402,8 @@ final class PolicyOptions {
     }
 
     /**
-     * The resolvers containers use, found once (host files, and Docker's containers unless
-     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception.
+     * The resolvers containers use, found on first use (host files, and Docker's containers unless
+     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception; the latest {@link #refreshDns} under watch.
      */
     DnsDiscovery.Result dns() {
         if (dns == null) {
