@@ -39,7 +39,7 @@ final class DockerFollower implements Runnable {
     private volatile DockerEventStream stream;
     private volatile Thread thread;
 
-    /** {@code listContainers}: each (re)connection lists the running containers too (published ports are followed). */
+    /** {@code listContainers}: each (re)connection lists the running containers too (their published ports or resolvers are followed). */
     DockerFollower(DockerEndpoint endpoint, Duration timeout, boolean listContainers, Consumer<WatchSignal> sink) {
         this.endpoint = endpoint;
         this.timeout = timeout;

@@ -5,7 +5,8 @@ import io.bridgewall.cli.config.BridgewallConfig;
 import io.bridgewall.cli.config.ConfigReader;
 import io.bridgewall.docker.DockerDiscovery;
 import io.bridgewall.docker.DockerEndpoint;
-import io.bridgewall.docker.DockerContainers;
+import io.bridgewall.docker.ContainerDnsCache;
+import io.bridgewall.docker.DockerClient;
 import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.dns.ContainerDns;
@@ -142,10 +143,19 @@ final class PolicyOptions {
         if (!followsPublishedPorts()) {
             return List.of();
         }
-        List<DockerContainer> running = DockerDiscovery.runningContainers(endpoint(), dockerTimeout());
-        running.forEach(container -> container.warnings().forEach(this::warn));
-        return running;
+        if (listedContainers == null) {
+            listedContainers = DockerDiscovery.runningContainers(endpoint(), dockerTimeout());
+        }
+        listedContainers.forEach(container -> container.warnings().forEach(this::warn));
+        return listedContainers;
     }
+
+    /**
+     * Docker's running containers as listed once for this run (by {@link #runningContainers()} or
+     * the DNS exception, whichever asks first): one list request serves both. watch lists again
+     * per burst of container events and hands the list to {@link #refreshDns}.
+     */
+    private List<DockerContainer> listedContainers;
     // --- end of published ports ---
 
     // --- Logging of drops (issue 10): off by default -------------------------------------
@@ -328,7 +338,7 @@ final class PolicyOptions {
             description = "dockerd's configuration, for its \"dns\" list (default: /etc/docker/daemon.json).")
     String dockerConfig;
 
-    /** What DNS discovery found, once per run: watch rebuilds its policy from this, not from new reads. */
+    /** What DNS discovery found: once for apply and plan; watch replaces it after container events ({@link #refreshDns}). */
     private DnsDiscovery.Result dns;
 
     @Spec(Spec.Target.MIXEE)
@@ -397,8 +407,8 @@ final class PolicyOptions {
     }
 
     /**
-     * The resolvers containers use, found once (host files, and Docker's containers unless
-     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception.
+     * The resolvers containers use, found on first use (host files, and Docker's containers unless
+     * --no-docker); warnings are printed as they are found. Nothing with --no-dns-exception; the latest {@link #refreshDns} under watch.
      */
     DnsDiscovery.Result dns() {
         if (dns == null) {
@@ -419,10 +429,43 @@ final class PolicyOptions {
                 .toList();
     }
 
+    /** Whether running containers are asked for their resolvers (and watch follows them): DNS exception on, Docker asked. */
+    boolean followsDns() {
+        return !noDnsException && !noDocker;
+    }
+
+    /** Whether watch follows containers at all: for their published ports or their resolvers. */
+    boolean followsContainers() {
+        return followsPublishedPorts() || followsDns();
+    }
+
+    /** Each container inspected once for its resolvers (watch keeps it across bursts), by id. */
+    private final ContainerDnsCache containerDnsCache = new ContainerDnsCache();
+
+    /**
+     * watch, after a burst of container events: the resolvers again, from the host's files and
+     * {@code running} (this burst's one listing); only containers not seen before are inspected.
+     * Warnings not said before are said. Unchanged without the DNS exception.
+     *
+     * @throws DockerException when Docker does not answer an inspect (the caller lists everything again)
+     */
+    DnsDiscovery.Result refreshDns(List<DockerContainer> running, DockerClient client) {
+        DnsDiscovery.Result previous = dns();
+        if (!followsDns()) {
+            return previous;
+        }
+        dns = DnsDiscovery.discover(dnsPaths(), containerDnsCache.of(running, client));
+        dns.warnings().stream().filter(w -> !previous.warnings().contains(w)).forEach(this::warn);
+        return dns;
+    }
+
     /** Each running container's resolv.conf and --dns; Docker failing here costs the containers' own resolvers only. */
     private List<ContainerDns> containerDns() {
-        try {
-            return DockerContainers.resolvConfPaths(endpoint(), dockerTimeout());
+        try (DockerClient client = DockerClient.open(endpoint(), dockerTimeout())) {
+            if (listedContainers == null) {
+                listedContainers = client.runningContainers();
+            }
+            return containerDnsCache.of(listedContainers, client);
         } catch (DockerException e) {
             warn("cannot list containers for their resolvers (" + e.getMessage() + "); only the host's files are used");
             return List.of();

@@ -84,7 +84,7 @@ final class WatchCommand implements Callable<Integer> {
             applyOnce(table, watcher, netns, out, err);
             Thread monitorThread = startMonitor(monitor, watcher);
             DockerFollower follower = new DockerFollower(policyOptions.endpoint(), policyOptions.dockerTimeout(),
-                    policyOptions.followsPublishedPorts(), watcher::offer);
+                    policyOptions.followsContainers(), watcher::offer);
             watcher.follow(follower);
             Runnable stop = () -> {
                 follower.stop();

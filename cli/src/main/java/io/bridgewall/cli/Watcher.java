@@ -6,6 +6,7 @@ import io.bridgewall.docker.DockerEndpoint;
 import io.bridgewall.docker.DockerEvent;
 import io.bridgewall.docker.DockerException;
 import io.bridgewall.docker.DockerNetwork;
+import io.bridgewall.dns.Nameserver;
 import io.bridgewall.kernel.Applier;
 import io.bridgewall.kernel.LiveTable;
 import io.bridgewall.kernel.RulesetMonitor;
@@ -175,7 +176,7 @@ final class Watcher {
 
     /** An event that may change the policy: a network created or destroyed, or a container's published ports. */
     private boolean asksForWork(WatchSignal signal) {
-        return signal instanceof WatchSignal.Event e && (concernsPolicy(e.event()) || concernsPublishedPorts(e.event()));
+        return signal instanceof WatchSignal.Event e && (concernsPolicy(e.event()) || concernsContainers(e.event()));
     }
 
     private void handle(List<WatchSignal> burst) {
@@ -204,8 +205,10 @@ final class Watcher {
         List<String> what = new ArrayList<>();
         Map<String, DockerEvent> toInspect = new LinkedHashMap<>();
         List<RulesetMonitor.Commit> foreign = new ArrayList<>();
-        // Container events only say that published ports may have changed: one list of the running containers per burst.
+        // Container events only say that published ports or resolvers may have changed: one list of the running
+        // containers per burst serves both.
         Map<String, DockerEvent> containerEvents = new LinkedHashMap<>();
+        List<DockerContainer> relisted = null;
         for (WatchSignal signal : burst) {
             if (signal instanceof WatchSignal.Listed l) {
                 toInspect.clear(); // the list is at least as new as every event before it
@@ -214,9 +217,10 @@ final class Watcher {
                 what.add(reconnected(l));
                 replaceAll(l.networks());
                 publishedPortsChange(l.containers(), List.of()).ifPresent(what::add);
+                relisted = l.containers();
             } else if (signal instanceof WatchSignal.Event e && concernsPolicy(e.event())) {
                 toInspect.put(e.event().actorId(), e.event());
-            } else if (signal instanceof WatchSignal.Event e && concernsPublishedPorts(e.event())) {
+            } else if (signal instanceof WatchSignal.Event e && concernsContainers(e.event())) {
                 containerEvents.put(e.event().type() + " " + e.event().action() + " " + e.event().actorId(), e.event());
             } else if (signal instanceof WatchSignal.Lost l) {
                 lost(l);
@@ -232,7 +236,9 @@ final class Watcher {
             inspect(event).ifPresent(what::add);
         }
         if (!containerEvents.isEmpty()) {
-            listContainers(List.copyOf(containerEvents.values())).ifPresent(what::add);
+            what.addAll(listContainers(List.copyOf(containerEvents.values())));
+        } else if (relisted != null) {
+            what.addAll(resolversAfterRelisting(relisted));
         }
         phases.mark("inspect");
         if (!foreign.isEmpty()) {
@@ -284,11 +290,11 @@ final class Watcher {
 
     /**
      * A container started, died, stopped or went away (or a network let one go): its published ports
-     * open or close. Only when published ports are followed (not with --no-published-ports or
-     * --no-input).
+     * open or close, its resolvers join or leave the DNS exception. Only when either is followed
+     * (published ports: not with --no-published-ports or --no-input; DNS: not with --no-dns-exception).
      */
-    private boolean concernsPublishedPorts(DockerEvent event) {
-        if (!options.followsPublishedPorts()) {
+    private boolean concernsContainers(DockerEvent event) {
+        if (!options.followsContainers()) {
             return false;
         }
         if (event.type().equals("container")) {
@@ -305,24 +311,71 @@ final class Watcher {
      */
     private static final Set<String> CONTAINER_ACTIONS = Set.of("start", "die", "stop", "destroy");
 
-    /** Lists the running containers once for a burst of container events; the line for the log when ports changed. */
-    private Optional<String> listContainers(List<DockerEvent> events) {
-        List<DockerContainer> running;
+    /**
+     * Lists the running containers once for a burst of container events, for their published ports
+     * and their resolvers (only new containers are inspected); the lines for the log of what changed.
+     */
+    private List<String> listContainers(List<DockerEvent> events) {
+        List<String> changes = new ArrayList<>();
         try {
-            if (inspector == null) {
-                inspector = DockerClient.open(endpoint, dockerTimeout);
-            }
-            running = inspector.runningContainers();
+            List<DockerContainer> running = inspector().runningContainers();
+            publishedPortsChange(running, events).ifPresent(changes::add);
+            resolversChange(running, events).ifPresent(changes::add);
         } catch (DockerException e) {
-            closeInspector();
-            say(describeEvents(events) + ": cannot list Docker's containers (" + e.getMessage()
-                    + "); reconnecting to list everything again");
-            if (follower != null) {
-                follower.reconnect();
-            }
+            dockerFailed(describeEvents(events) + ": cannot ask Docker about its containers (" + e.getMessage() + ")");
+        }
+        return changes;
+    }
+
+    /** After a reconnection's listing: the resolvers of the containers listed (the ports were taken with the list). */
+    private List<String> resolversAfterRelisting(List<DockerContainer> running) {
+        try {
+            return resolversChange(running, List.of()).stream().toList();
+        } catch (DockerException e) {
+            dockerFailed("cannot ask Docker about its containers' resolvers (" + e.getMessage() + ")");
+            return List.of();
+        }
+    }
+
+    /**
+     * Takes {@code running} as the containers now for the DNS exception (inspecting those not seen
+     * before); says which resolvers join and leave it, if any.
+     */
+    private Optional<String> resolversChange(List<DockerContainer> running, List<DockerEvent> events) {
+        if (!options.followsDns()) {
             return Optional.empty();
         }
-        return publishedPortsChange(running, events);
+        List<Nameserver> before = options.dns().nameservers();
+        List<Nameserver> after = options.refreshDns(running, inspector()).nameservers();
+        if (after.equals(before)) {
+            return Optional.empty();
+        }
+        Set<String> beforeAddresses = before.stream().map(Nameserver::addressText).collect(Collectors.toSet());
+        Set<String> afterAddresses = after.stream().map(Nameserver::addressText).collect(Collectors.toSet());
+        List<String> added = after.stream().filter(n -> !beforeAddresses.contains(n.addressText()))
+                .map(n -> n.addressText() + " (" + n.describeSources() + ")").toList();
+        List<String> removed = before.stream().filter(n -> !afterAddresses.contains(n.addressText()))
+                .map(Nameserver::addressText).toList();
+        String change = added.isEmpty() && removed.isEmpty() ? "the same, found in other places now"
+                : (added.isEmpty() ? "" : "added " + listed(added))
+                        + (!added.isEmpty() && !removed.isEmpty() ? "; " : "") + (removed.isEmpty() ? "" : "removed " + listed(removed));
+        return Optional.of((events.isEmpty() ? "DNS resolvers" : describeEvents(events) + ": DNS resolvers") + " " + change);
+    }
+
+    private DockerClient inspector() {
+        if (inspector == null) {
+            inspector = DockerClient.open(endpoint, dockerTimeout);
+        }
+        return inspector;
+    }
+
+    /** Docker did not answer a question: say so and list everything again on a fresh connection. */
+    private void dockerFailed(String line) {
+        closeInspector();
+        say(line + "; reconnecting to list everything again");
+        if (follower != null) {
+            follower.reconnect();
+        }
     }
 
     /** Takes {@code running} as the containers now; says which published ports open and close, if any. */
@@ -371,17 +424,10 @@ final class Watcher {
         String id = event.actorId();
         Optional<DockerNetwork> now;
         try {
-            if (inspector == null) {
-                inspector = DockerClient.open(endpoint, dockerTimeout);
-            }
-            now = inspector.network(id);
+            now = inspector().network(id);
         } catch (DockerException e) {
-            closeInspector();
-            say("network " + event.action() + " " + describeEvent(event) + ": cannot ask Docker about it ("
-                    + e.getMessage() + "); reconnecting to list everything again");
-            if (follower != null) {
-                follower.reconnect();
-            }
+            dockerFailed("network " + event.action() + " " + describeEvent(event) + ": cannot ask Docker about it ("
+                    + e.getMessage() + ")");
             return Optional.empty();
         }
         Optional<DockerNetwork> before = Optional.ofNullable(keyById.get(id)).map(networks::get);

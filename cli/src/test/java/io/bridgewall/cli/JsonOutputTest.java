@@ -373,4 +373,16 @@ class JsonOutputTest {
         return new RuleSet(ruleSet.table(), ruleSet.family(), ruleSet.sets(), ruleSet.chains().stream()
                 .map(c -> c.name().equals(replacement.name()) ? replacement : c).toList());
     }
+
+    @Test
+    void planSaysWhichHostPortsAreOpenOnlyToSomeSources() throws Exception {
+        Policy policy = knownPolicy();
+        policy = new Policy(policy.bridges(), policy.blockedDestinations(),
+                HostInput.parsePorts(List.of("22/tcp@10.1.0.0/16,192.168.10.0/24", "443/tcp")), policy.containment(),
+                policy.isolation());
+        JsonNode input = planJson(policy).path("policy").path("host_input");
+        assertThat(input.path("open_ports").toString()).isEqualTo("[{\"port\":443,\"protocol\":\"tcp\"}]");
+        assertThat(input.path("ports_from").toString())
+                .isEqualTo("[{\"port\":22,\"protocol\":\"tcp\",\"from\":[\"10.1.0.0/16\",\"192.168.10.0/24\"]}]");
+    }
 }

@@ -1,6 +1,7 @@
 package io.bridgewall.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bridgewall.dns.ContainerDns;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,6 +79,19 @@ public final class DockerClient implements AutoCloseable {
         String target = "/v" + apiVersion() + "/containers/json";
         HttpResponse response = expectOk(http.get(target), target);
         return DockerContainerParser.parseList(DockerNetworkParser.readTree(response.body(), "GET " + target));
+    }
+
+    /**
+     * A container's DNS as Docker describes it now ({@code ResolvConfPath}, {@code HostConfig.Dns});
+     * empty when Docker no longer has it.
+     *
+     * @param id a Docker container id (hex digits)
+     */
+    public Optional<ContainerDns> containerDns(String id) {
+        if (!id.matches("[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("not a Docker id: " + HttpResponseReader.abbreviate(id));
+        }
+        return getJson("/containers/" + id + "/json").map(node -> DockerContainers.parseInspect(node, id));
     }
 
     /**

@@ -10,46 +10,20 @@ import java.util.Optional;
 
 /**
  * Running containers as the DNS exception needs them: each one's resolv.conf on the host and its
- * {@code --dns} servers. One list request, then one inspect per container (the list does not
- * carry {@code ResolvConfPath}); a container gone in between is skipped.
+ * {@code --dns} servers. One list request ({@link DockerClient#runningContainers()}, the one
+ * published ports use), then one inspect per container (the list does not carry
+ * {@code ResolvConfPath}); a container gone in between is skipped. {@link ContainerDnsCache}
+ * keeps the inspects for containers already seen.
  */
 public final class DockerContainers {
     private DockerContainers() {
     }
 
-    /** Opens a client of its own: the one query the CLI needs for DNS. */
+    /** Opens a client of its own: lists the running containers and inspects each once. */
     public static List<ContainerDns> resolvConfPaths(DockerEndpoint endpoint, Duration timeout) {
         try (DockerClient client = DockerClient.open(endpoint, timeout)) {
-            return resolvConfPaths(client);
+            return new ContainerDnsCache().of(client.runningContainers(), client);
         }
-    }
-
-    public static List<ContainerDns> resolvConfPaths(DockerClient client) {
-        JsonNode list = client.getJson("/containers/json").orElseThrow(() -> new DockerException(
-                "Docker answered 404 to the container list; this is not an answer bridgewall can trust"));
-        List<ContainerDns> out = new ArrayList<>();
-        for (String id : ids(list)) {
-            client.getJson("/containers/" + id + "/json").ifPresent(node -> out.add(parseInspect(node, id)));
-        }
-        return out;
-    }
-
-    /** The ids in {@code GET /containers/json}, each checked to be hex before it goes into a path. */
-    static List<String> ids(JsonNode list) {
-        if (!list.isArray()) {
-            throw new DockerException("Docker's container list is not a JSON array; this is not an answer bridgewall "
-                    + "can trust");
-        }
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode id = list.get(i).get("Id");
-            if (id == null || !id.isTextual() || !id.textValue().matches("[0-9a-f]{1,64}")) {
-                throw new DockerException("container #" + i + " in Docker's container list has no valid Id; this is not "
-                        + "an answer bridgewall can trust");
-            }
-            ids.add(id.textValue());
-        }
-        return ids;
     }
 
     /** One container's inspect answer: its name, ResolvConfPath (absent or empty: none) and HostConfig.Dns. */

@@ -176,16 +176,28 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
      *
      * @param managed   false: bridgewall leaves the input path alone (--no-input)
      * @param openPorts ports open to everyone when managed
+     * @param portsFrom ports open only to some source networks (--allow-port 22/tcp@10.1.0.0/16, the
+     *                  config file's {@code from}), in port order
      */
-    public record HostInputView(boolean managed, List<PortView> openPorts) {
+    public record HostInputView(boolean managed, List<PortView> openPorts, List<PortFromView> portsFrom) {
         public HostInputView {
             openPorts = List.copyOf(openPorts);
+            portsFrom = List.copyOf(portsFrom);
         }
 
         static HostInputView of(HostInput input) {
             return new HostInputView(input.managed(), input.managed()
                     ? input.allowedPorts().stream().map(p -> new PortView(p.number(), p.protocol().nftName())).toList()
-                    : List.of());
+                    : List.of(),
+                    input.portSources().entrySet().stream().map(e -> new PortFromView(e.getKey().number(),
+                            e.getKey().protocol().nftName(), texts(e.getValue()))).toList());
+        }
+    }
+
+    /** A host port open only to the source networks {@code from}. */
+    public record PortFromView(int port, String protocol, List<String> from) {
+        public PortFromView {
+            from = List.copyOf(from);
         }
     }
 

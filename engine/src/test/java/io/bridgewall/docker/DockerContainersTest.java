@@ -36,6 +36,11 @@ class DockerContainersTest {
     }
 
     private List<ContainerDns> query(Map<String, String> answers) throws Exception {
+        serve(answers);
+        return DockerContainers.resolvConfPaths(fake.endpoint(), Duration.ofSeconds(2));
+    }
+
+    private void serve(Map<String, String> answers) throws Exception {
         fake = FakeDockerd.start(dir, (line, out) -> {
             String target = line.split(" ")[1];
             if (target.equals("/_ping")) {
@@ -46,7 +51,6 @@ class DockerContainersTest {
             write(out, body == null ? response(404, "", "{\"message\":\"No such container\"}") : response(200, "", body));
             return true;
         });
-        return DockerContainers.resolvConfPaths(fake.endpoint(), Duration.ofSeconds(2));
     }
 
     @Test
@@ -63,9 +67,30 @@ class DockerContainersTest {
     }
 
     @Test
+    void theCacheInspectsOnlyContainersItHasNotSeenAndForgetsThoseNoLongerRunning() throws Exception {
+        String webInspect = "{\"Name\":\"/web\",\"HostConfig\":{\"Dns\":[\"10.0.0.8\"]}}";
+        serve(Map.of("/containers/" + WEB + "/json", webInspect,
+                "/containers/" + API + "/json", "{\"Name\":\"/api\",\"HostConfig\":{\"Dns\":[\"10.0.0.9\"]}}"));
+        DockerContainer web = new DockerContainer(WEB, "web", List.of(), List.of());
+        DockerContainer api = new DockerContainer(API, "api", List.of(), List.of());
+        ContainerDnsCache cache = new ContainerDnsCache();
+        try (DockerClient client = DockerClient.open(fake.endpoint(), Duration.ofSeconds(2))) {
+            assertThat(cache.of(List.of(web), client)).extracting(ContainerDns::name).containsExactly("web");
+            assertThat(cache.of(List.of(web, api), client)).extracting(ContainerDns::name).containsExactly("web", "api");
+            assertThat(cache.inspections()).as("web is not inspected again").isEqualTo(2);
+            assertThat(cache.of(List.of(api), client)).extracting(ContainerDns::name).containsExactly("api");
+            assertThat(cache.size()).as("web stopped: forgotten").isEqualTo(1);
+            assertThat(cache.of(List.of(web, api), client)).extracting(ContainerDns::dns)
+                    .containsExactly(List.of("10.0.0.8"), List.of("10.0.0.9"));
+            assertThat(cache.inspections()).as("web started again: inspected again").isEqualTo(3);
+        }
+        assertThat(fake.requests()).filteredOn(r -> r.contains("/containers/" + WEB + "/json")).hasSize(2);
+    }
+
+    @Test
     void anIdThatIsNotHexNeverReachesARequestPath() {
         assertThatThrownBy(() -> query(Map.of("/containers/json", "[{\"Id\":\"../networks\"}]")))
-                .isInstanceOf(DockerException.class).hasMessageContaining("container #0 in Docker's container list has no valid Id");
+                .isInstanceOf(DockerException.class).hasMessageContaining("container #0 the id '../networks', which is not a Docker id");
         assertThat(fake.requests()).noneMatch(r -> r.contains("networks"));
     }
 

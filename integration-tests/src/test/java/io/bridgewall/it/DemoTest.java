@@ -28,7 +28,7 @@ class DemoTest {
     private static List<String> namedNamespaces(String line) {
         assertThat(line).as("the demo names its namespaces").startsWith(NAMESPACES_LINE);
         List<String> names = Arrays.asList(line.substring(NAMESPACES_LINE.length()).strip().split(" "));
-        assertThat(names).hasSize(5).allMatch(name -> name.startsWith("bwdemo-"));
+        assertThat(names).hasSize(7).allMatch(name -> name.startsWith("bwdemo-"));
         return names;
     }
 
@@ -58,6 +58,10 @@ class DemoTest {
                 // the exception: the same LAN host's database port, and only that
                 .containsPattern("container -> LAN database \\(--allow\\) 192\\.168\\.77\\.2:5432 +reach +reach[^\\n]+ +reach")
                 .containsPattern("container -> other container 10\\.213\\.0\\.3:80 +blocked +reach[^\\n]+ +blocked")
+                // the compose-style network: its containers talk to each other, and only to each other
+                .contains("compose network shop_default: containers web 10.213.1.2 and db 10.213.1.3 on bridge bwdemo1")
+                .containsPattern("compose web -> db \\(same network\\) 10\\.213\\.1\\.3:5432 +reach, seen as 10\\.213\\.1\\.2 +reach, seen as 10\\.213\\.1\\.2 +reach, seen as 10\\.213\\.1\\.2")
+                .containsPattern("compose web -> docker0 container 10\\.213\\.0\\.3:80 +blocked +reach[^\\n]+ +blocked")
                 .containsPattern("container -> public host v6 \\[2001:db8:77::1\\]:80 +reach, seen as 2001:db8:77::2 +blocked +reach, seen as 2001:db8:77::2")
                 .containsPattern("container -> LAN host v6 \\[fd77::2\\]:80 +blocked +reach, seen as fd00:213::2 +blocked")
                 .containsPattern("container -> other container v6 \\[fd00:213::3\\]:80 +blocked +reach[^\\n]+ +blocked");

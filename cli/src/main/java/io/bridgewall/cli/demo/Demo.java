@@ -25,6 +25,8 @@ public final class Demo {
             out.println("  network namespaces: " + String.join(" ", lab.namespaces()));
             out.println("  containers " + DemoLab.C1 + " and " + DemoLab.C2 + " on bridge " + DemoLab.BRIDGE + " ("
                     + DemoLab.SUBNET + ") in namespace " + lab.host);
+            out.println("  compose network " + DemoLab.COMPOSE_NETWORK + ": containers web " + DemoLab.WEB + " and db " + DemoLab.DB
+                    + " on bridge " + DemoLab.COMPOSE_BRIDGE + " (" + DemoLab.COMPOSE_SUBNET + ")");
             out.println("  containers also have " + DemoLab.C1_V6 + " and " + DemoLab.C2_V6 + " (" + DemoLab.SUBNET6 + ")");
             out.println("  public host " + DemoLab.PUBLIC + " and " + DemoLab.PUBLIC6 + " (no route back to the containers), "
                     + "LAN host " + DemoLab.LAN + " and " + DemoLab.LAN6 + ", cloud metadata " + DemoLab.METADATA);
@@ -32,9 +34,13 @@ public final class Demo {
             List<TcpProbe.Outcome> before = matrix.run();
 
             // The demo bridge stands for docker0: its containers do not reach each other (enable_icc does not apply).
+            // The compose network keeps Docker's default: its containers talk, to each other only.
             // One exception, as `--allow` makes it: the LAN host's database port, and nothing else of the LAN.
-            RuleSet ruleSet = Planner.plan(Policy.withDefaults(List.of(Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6)
-                    .withInterContainerCommunication(false))).withAllowances(List.of(Allowance.parse(DemoLab.EXCEPTION, "--allow"))));
+            List<Bridge> bridges = List.of(
+                    Bridge.of(DemoLab.BRIDGE, DemoLab.SUBNET, DemoLab.SUBNET6).withInterContainerCommunication(false),
+                    Bridge.of(DemoLab.COMPOSE_BRIDGE, DemoLab.COMPOSE_SUBNET));
+            RuleSet ruleSet = Planner.plan(Policy.withDefaults(bridges)
+                    .withAllowances(List.of(Allowance.parse(DemoLab.EXCEPTION, "--allow"))));
             try (Firewall firewall = Firewall.open(Optional.of(lab.host))) {
                 long started = System.nanoTime();
                 Firewall.ApplyReport report = firewall.apply(ruleSet);

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A throwaway network made of namespaces: a "host" with a bridge and two "containers", a
- * public host with documentation addresses and no route back to the containers, and a LAN
+ * A throwaway network made of namespaces: a "host" with a bridge standing for docker0 and two
+ * "containers", a compose-style user network with two more (web and db), a public host with documentation addresses and no route back to the containers, and a LAN
  * host that also holds the cloud metadata address, built with {@link NamespaceLab}. Deleted
  * on close, on Ctrl-C too.
  */
@@ -36,12 +36,23 @@ final class DemoLab implements AutoCloseable {
     /** The LAN host's database port: the one exception the demo's policy makes (--allow 192.168.77.2:5432/tcp). */
     static final int LAN_DATABASE_PORT = 5432;
     static final String EXCEPTION = LAN + ":" + LAN_DATABASE_PORT + "/tcp";
+    // A compose-style user network (what `docker compose up` makes: a bridge of its own, enable_icc
+    // left at Docker's default): its two containers, web and db, talk to each other.
+    static final String COMPOSE_NETWORK = "shop_default";
+    static final String COMPOSE_BRIDGE = "bwdemo1";
+    static final String COMPOSE_SUBNET = "10.213.1.0/24";
+    static final String COMPOSE_GATEWAY = "10.213.1.1";
+    static final String WEB = "10.213.1.2";
+    static final String DB = "10.213.1.3";
+    static final int DB_PORT = 5432;
 
     final String host;
     final String pub;
     final String lan;
     final String c1;
     final String c2;
+    final String web;
+    final String db;
     private final NamespaceLab namespaces;
     private final List<PeerServer> servers = new ArrayList<>();
 
@@ -52,6 +63,8 @@ final class DemoLab implements AutoCloseable {
         lan = namespaces.add("lan");
         c1 = namespaces.add("c1");
         c2 = namespaces.add("c2");
+        web = namespaces.add("web");
+        db = namespaces.add("db");
     }
 
     /** The lab's network namespaces, by name: all of them carry the lab's random id. */
@@ -82,6 +95,11 @@ final class DemoLab implements AutoCloseable {
         namespaces.ip(host, "link", "set", BRIDGE, "up");
         container(c1, C1, C1_V6, "vc1");
         container(c2, C2, C2_V6, "vc2");
+        namespaces.ip(host, "link", "add", COMPOSE_BRIDGE, "type", "bridge");
+        namespaces.ip(host, "addr", "add", COMPOSE_GATEWAY + "/24", "dev", COMPOSE_BRIDGE);
+        namespaces.ip(host, "link", "set", COMPOSE_BRIDGE, "up");
+        composeContainer(web, WEB, "vweb");
+        composeContainer(db, DB, "vdb");
         link(host, "up0", UPLINK + "/24", pub, "eth0", PUBLIC + "/24");
         namespaces.ip(host, "addr", "add", UPLINK6 + "/64", "dev", "up0", "nodad");
         namespaces.ip(pub, "addr", "add", PUBLIC6 + "/64", "dev", "eth0", "nodad");
@@ -107,6 +125,7 @@ final class DemoLab implements AutoCloseable {
         servers.add(PeerServer.start(pub, PUBLIC6, SERVICE_PORT));
         servers.add(PeerServer.start(lan, LAN6, SERVICE_PORT));
         servers.add(PeerServer.start(c2, C2_V6, SERVICE_PORT));
+        servers.add(PeerServer.start(db, DB, DB_PORT));
         servers.add(PeerServer.start(host, "0.0.0.0", SSH_PORT));
         servers.add(PeerServer.start(host, "0.0.0.0", OTHER_HOST_PORT));
     }
@@ -119,6 +138,15 @@ final class DemoLab implements AutoCloseable {
         namespaces.ip(ns, "link", "set", "eth0", "up");
         namespaces.ip(ns, "route", "add", "default", "via", GATEWAY);
         namespaces.ip(ns, "-6", "route", "add", "default", "via", GATEWAY6);
+    }
+
+    /** A container on the compose network: IPv4 only, like most compose networks. */
+    private void composeContainer(String ns, String address, String hostSide) {
+        namespaces.veth(host, hostSide, ns, "eth0");
+        namespaces.ip(host, "link", "set", hostSide, "master", COMPOSE_BRIDGE, "up");
+        namespaces.ip(ns, "addr", "add", address + "/24", "dev", "eth0");
+        namespaces.ip(ns, "link", "set", "eth0", "up");
+        namespaces.ip(ns, "route", "add", "default", "via", COMPOSE_GATEWAY);
     }
 
     private void link(String leftNs, String left, String leftAddress, String rightNs, String right, String rightAddress) {

@@ -4,6 +4,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** The probes the demo runs, what bridgewall's policy expects of each, and the printed table. */
 final class DemoMatrix {
@@ -33,6 +37,11 @@ final class DemoMatrix {
                 Optional.empty()));
         probes.add(new Probe("container -> other container", lab.c1, DemoLab.C2, DemoLab.SERVICE_PORT, false,
                 Optional.empty()));
+        // The compose network: its containers talk (Docker's enable_icc default), other networks stay out of reach.
+        probes.add(new Probe("compose web -> db (same network)", lab.web, DemoLab.DB, DemoLab.DB_PORT, true,
+                Optional.of(DemoLab.WEB)));
+        probes.add(new Probe("compose web -> docker0 container", lab.web, DemoLab.C2, DemoLab.SERVICE_PORT, false,
+                Optional.empty()));
         probes.add(new Probe("container -> host port 8080", lab.c1, DemoLab.GATEWAY, DemoLab.OTHER_HOST_PORT, false,
                 Optional.empty()));
         probes.add(new Probe("LAN -> host ssh (22)", lab.lan, DemoLab.HOST_ON_LAN, DemoLab.SSH_PORT, true, Optional.empty()));
@@ -47,8 +56,27 @@ final class DemoMatrix {
     }
 
     List<TcpProbe.Outcome> run() {
-        // In parallel: a blocked probe costs its whole timeout.
-        return probes.parallelStream().map(p -> TcpProbe.connect(p.from(), p.address(), p.port())).toList();
+        // All at once, a thread each: a blocked probe only waits out its timeout (a parallel stream
+        // ran two at a time on a 2-core machine, so each blocked pair cost a whole timeout).
+        ExecutorService pool = Executors.newFixedThreadPool(probes.size());
+        try {
+            List<Future<TcpProbe.Outcome>> pending = probes.stream()
+                    .map(p -> pool.submit(() -> TcpProbe.connect(p.from(), p.address(), p.port()))).toList();
+            return pending.stream().map(DemoMatrix::outcome).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static TcpProbe.Outcome outcome(Future<TcpProbe.Outcome> pending) {
+        try {
+            return pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing the lab", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** Prints the table and returns how many probes broke the policy after the apply. */
