@@ -128,7 +128,7 @@ final class CommitAssembler {
             case Netlink.NFT_MSG_NEWOBJ, Netlink.NFT_MSG_DELOBJ -> object = "object";
             case Netlink.NFT_MSG_NEWFLOWTABLE, Netlink.NFT_MSG_DELFLOWTABLE -> object = "flowtable";
             default -> {
-                return "message " + kind + " " + familyName(family) + " " + table;
+                return "message " + kind + " " + Family.nameOf(family) + " " + table;
             }
         }
         verb = switch (kind) {
@@ -137,19 +137,6 @@ final class CommitAssembler {
             default -> "delete";
         };
         String name = nameAttribute == 0 ? "" : attributes.string(nameAttribute).map(n -> " " + n).orElse("");
-        return verb + " " + object + " " + familyName(family) + " " + table + name;
-    }
-
-    /** nft's names for NFPROTO_* numbers. */
-    private static String familyName(int family) {
-        return switch (family) {
-            case 1 -> "inet";
-            case 2 -> "ip";
-            case 3 -> "arp";
-            case 5 -> "netdev";
-            case 7 -> "bridge";
-            case 10 -> "ip6";
-            default -> "family " + family;
-        };
+        return verb + " " + object + " " + Family.nameOf(family) + " " + table + name;
     }
 }

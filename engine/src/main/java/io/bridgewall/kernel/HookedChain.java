@@ -1,5 +1,7 @@
 package io.bridgewall.kernel;
 
+import io.bridgewall.ruleset.Family;
+
 import java.util.List;
 
 /**
@@ -18,15 +20,7 @@ public record HookedChain(int family, String table, String name, boolean base, S
     static final List<String> DOCKER_CHAINS = List.of("DOCKER", "DOCKER-USER", "DOCKER-ISOLATION-STAGE-1");
 
     public String familyName() {
-        return switch (family) {
-            case 1 -> "inet";
-            case 2 -> "ip";
-            case 3 -> "arp";
-            case 5 -> "netdev";
-            case 7 -> "bridge";
-            case 10 -> "ip6";
-            default -> "family " + family;
-        };
+        return Family.nameOf(family);
     }
 
     /** The hook as nft names it ("forward"); netdev's are ingress and egress. Empty for a regular chain. */

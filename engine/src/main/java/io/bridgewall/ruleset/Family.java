@@ -21,4 +21,17 @@ public enum Family {
     public String nftName() {
         return nftName;
     }
+
+    /** nft's name for any NFPROTO_* number, ours or another table's (arp, netdev, bridge). */
+    public static String nameOf(int code) {
+        return switch (code) {
+            case 1 -> "inet";
+            case 2 -> "ip";
+            case 3 -> "arp";
+            case 5 -> "netdev";
+            case 7 -> "bridge";
+            case 10 -> "ip6";
+            default -> "family " + code;
+        };
+    }
 }
