@@ -1,7 +1,6 @@
 package io.bridgewall.kernel;
 
 import io.bridgewall.ruleset.Family;
-
 import java.util.List;
 
 /**
