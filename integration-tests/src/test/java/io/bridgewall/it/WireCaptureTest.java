@@ -70,17 +70,21 @@ class WireCaptureTest {
                     assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation + 1000)))).isInstanceOf(BatchOutcome.Refused.class);
                     NftRequests.generation(socket);
                 });
-        record("native-bindings/src/test/resources/wire/still-at.wire",
-                "the consistency probe (NftRequests.stillAt: an empty batch, BATCH_BEGIN acked, carrying a "
-                        + "generation): at the current generation (ack), then a batch that commits, then the probe "
-                        + "at the generation before it (ERESTART); then GETGEN",
-                socket -> {
-                    int generation = NftRequests.generation(socket);
-                    assertThat(NftRequests.stillAt(socket, generation)).isTrue();
-                    assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation)))).isInstanceOf(BatchOutcome.Committed.class);
-                    assertThat(NftRequests.stillAt(socket, generation)).isFalse();
-                    assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
-                });
+        for (NftRequests.GenerationProbe kind : NftRequests.GenerationProbe.values()) {
+            boolean empty = kind == NftRequests.GenerationProbe.EMPTY_BATCH;
+            record("native-bindings/src/test/resources/wire/still-at" + (empty ? "" : "-validated") + ".wire",
+                    "the consistency probe (NftRequests.stillAt, " + (empty
+                            ? "an empty batch, BATCH_BEGIN acked" : "one acked NEWTABLE and no BATCH_END, validated and aborted")
+                            + ", carrying a generation): at the current generation (ack), then a batch that commits, "
+                            + "then the probe at the generation before it (ERESTART); then GETGEN",
+                    socket -> {
+                        int generation = NftRequests.generation(socket);
+                        assertThat(NftRequests.stillAt(socket, generation, kind)).isTrue();
+                        assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation)))).isInstanceOf(BatchOutcome.Committed.class);
+                        assertThat(NftRequests.stillAt(socket, generation, kind)).isFalse();
+                        assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
+                    });
+        }
         record("native-bindings/src/test/resources/wire/acks-dropped.wire",
                 "receive queue at its minimum, batch of 300 NEWSETELEM messages: the kernel commits, drops most "
                         + "acks (ENOBUFS); the socket discards what is left; then GETGEN",

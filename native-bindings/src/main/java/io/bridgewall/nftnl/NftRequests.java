@@ -140,16 +140,54 @@ public final class NftRequests {
      * moved on, and commits nothing (an empty transaction does not make a new generation).
      */
     public static boolean stillAt(NetlinkSocket socket, int generation) {
-        // A batch must hold an acked message for every kernel to answer it: before Linux 6.10 the
-        // kernel never acks a batch's begin message (nor answers an empty batch), only errors. So
-        // the probe carries one message, adding a throwaway table, and no BATCH_END: the kernel
-        // validates it and aborts, as for `nft -c`, so nothing is committed and the generation stays.
-        // A generation that moved is refused on the begin message (ERESTART), on every kernel.
-        Batch batch = new Batch(OptionalInt.of(generation));
-        try (NftnlTable table = NftnlTable.create(STILL_AT_PROBE_TABLE, INET)) {
-            batch.add(Netlink.NFT_MSG_NEWTABLE, INET, Netlink.NLM_F_CREATE, "probing the generation", table::buildPayload);
+        return stillAt(socket, generation, GenerationProbe.forRunningKernel());
+    }
+
+    /**
+     * How to ask the kernel whether the generation is still {@code generation}: both hold its
+     * commit lock and are refused with ERESTART on their begin message when it moved.
+     */
+    public enum GenerationProbe {
+        /**
+         * An empty batch whose begin message asks for an ack: the cheap one (an empty commit
+         * returns at once), answered only from Linux 6.10 on, which acks batch begin messages.
+         */
+        EMPTY_BATCH,
+        /**
+         * One acked message (a throwaway table) and no BATCH_END: the kernel validates the batch
+         * and aborts it, as for `nft -c`, so nothing is committed; answered by every kernel, but an
+         * abort waits for an RCU grace period, so it is slower.
+         */
+        VALIDATED_BATCH;
+
+        /**
+         * The running kernel's (every network namespace shares it); the unit tests that replay
+         * recorded exchanges name the recording's kernel with -Dbridgewall.kernel.release.
+         */
+        public static GenerationProbe forRunningKernel() {
+            return forKernelRelease(System.getProperty("bridgewall.kernel.release", System.getProperty("os.version", "")));
         }
-        BatchOutcome outcome = socket.send(batch.toWire().forValidation());
+
+        /** 6.10 and later ack an empty batch's begin; anything older, or unreadable, gets the probe all kernels answer. */
+        public static GenerationProbe forKernelRelease(String release) {
+            java.util.regex.Matcher version = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+            if (!version.find()) {
+                return VALIDATED_BATCH;
+            }
+            int major = Integer.parseInt(version.group(1));
+            int minor = Integer.parseInt(version.group(2));
+            return major > 6 || major == 6 && minor >= 10 ? EMPTY_BATCH : VALIDATED_BATCH;
+        }
+    }
+
+    /** {@link #stillAt(NetlinkSocket, int)} with the probe given (tests replay both kinds). */
+    public static boolean stillAt(NetlinkSocket socket, int generation, GenerationProbe kind) {
+        WireBatch probe = switch (kind) {
+            case EMPTY_BATCH -> new WireBatch(List.of(WireMessage.batchBegin(OptionalInt.of(generation)).withAck(),
+                    WireMessage.batchEnd()));
+            case VALIDATED_BATCH -> validatedProbe(generation);
+        };
+        BatchOutcome outcome = socket.send(probe);
         if (outcome instanceof BatchOutcome.Refused refused) {
             if (refused.error().errno() == Netlink.ERESTART) {
                 return false;
@@ -160,6 +198,14 @@ public final class NftRequests {
             throw unknown.cause();
         }
         return true;
+    }
+
+    private static WireBatch validatedProbe(int generation) {
+        Batch batch = new Batch(OptionalInt.of(generation));
+        try (NftnlTable table = NftnlTable.create(STILL_AT_PROBE_TABLE, INET)) {
+            batch.add(Netlink.NFT_MSG_NEWTABLE, INET, Netlink.NLM_F_CREATE, "probing the generation", table::buildPayload);
+        }
+        return batch.toWire().forValidation();
     }
 
     /** Never committed: only ever in a batch the kernel validates and aborts. */

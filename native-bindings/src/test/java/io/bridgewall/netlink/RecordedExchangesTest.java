@@ -66,13 +66,45 @@ class RecordedExchangesTest {
         try (NetlinkSocket socket = NetlinkSocket.over(kernel, FIRST_SEQUENCE)) {
             int generation = NftRequests.generation(socket);
 
-            assertThat(NftRequests.stillAt(socket, generation)).as("answered 0").isTrue();
+            assertThat(NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.EMPTY_BATCH)).as("answered 0").isTrue();
             assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation))))
                     .isInstanceOf(BatchOutcome.Committed.class);
-            assertThat(NftRequests.stillAt(socket, generation)).as("answered ERESTART").isFalse();
+            assertThat(NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.EMPTY_BATCH)).as("answered ERESTART").isFalse();
             assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
         }
         assertThat(kernel.remaining()).isZero();
+    }
+
+    @Test
+    void theValidatedProbeOlderKernelsAnswerIsAckedAtTheCurrentGenerationAndRefusedWithErestartOnceItMoved()
+            throws IOException {
+        // Before Linux 6.10 an empty batch gets no answer at all: the probe carries one acked
+        // message and no BATCH_END, so the kernel validates and aborts it (nothing committed).
+        ReplayTransport kernel = replay("still-at-validated.wire");
+        try (NetlinkSocket socket = NetlinkSocket.over(kernel, FIRST_SEQUENCE)) {
+            int generation = NftRequests.generation(socket);
+
+            assertThat(NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.VALIDATED_BATCH))
+                    .as("answered 0").isTrue();
+            assertThat(socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation))))
+                    .isInstanceOf(BatchOutcome.Committed.class);
+            assertThat(NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.VALIDATED_BATCH))
+                    .as("answered ERESTART").isFalse();
+            assertThat(NftRequests.generation(socket)).as("the probes committed nothing").isEqualTo(generation + 1);
+        }
+        assertThat(kernel.remaining()).isZero();
+    }
+
+    @Test
+    void kernelsFromSixTenGetTheEmptyBatchAndEveryOtherTheValidatedOne() {
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("6.18.44-fc-v857")).isEqualTo(NftRequests.GenerationProbe.EMPTY_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("6.10.0")).isEqualTo(NftRequests.GenerationProbe.EMPTY_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("7.0.1")).isEqualTo(NftRequests.GenerationProbe.EMPTY_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("6.9.12")).isEqualTo(NftRequests.GenerationProbe.VALIDATED_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("6.1.0-27-amd64")).isEqualTo(NftRequests.GenerationProbe.VALIDATED_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("5.15.0-91-generic")).isEqualTo(NftRequests.GenerationProbe.VALIDATED_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("")).isEqualTo(NftRequests.GenerationProbe.VALIDATED_BATCH);
+        assertThat(NftRequests.GenerationProbe.forKernelRelease("garbage")).isEqualTo(NftRequests.GenerationProbe.VALIDATED_BATCH);
     }
 
     @Test
@@ -88,10 +120,10 @@ class RecordedExchangesTest {
                 entries));
         try (NetlinkSocket socket = NetlinkSocket.over(kernel, FIRST_SEQUENCE)) {
             int generation = NftRequests.generation(socket);
-            assertThat(NftRequests.stillAt(socket, generation)).isTrue();
+            assertThat(NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.EMPTY_BATCH)).isTrue();
             socket.send(RecordedBatches.tableBatch(OptionalInt.of(generation)));
 
-            assertThatThrownBy(() -> NftRequests.stillAt(socket, generation))
+            assertThatThrownBy(() -> NftRequests.stillAt(socket, generation, NftRequests.GenerationProbe.EMPTY_BATCH))
                     .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Netlink.EPERM));
             assertThat(NftRequests.generation(socket)).isEqualTo(generation + 1);
         }
