@@ -272,7 +272,8 @@ class LauncherTest {
                     namespaces.addAll(List.of(line.substring("  network namespaces: ".length()).strip().split(" ")));
                 }
             } while (line != null && !line.contains("containers 10.213.0.2"));
-            assertThat(namespaces).as("the demo built its lab").hasSize(5);
+            // host, pub, lan, two docker0 containers and the compose network's web and db
+            assertThat(namespaces).as("the demo built its lab").hasSize(7);
             jvms = launcher.descendants().toList();
             assertThat(jvms).as("the JVM runs as the launcher's child").isNotEmpty();
             // What `timeout` or systemd does: TERM to the launcher alone.
