@@ -53,6 +53,37 @@ final class PolicyOptions {
             description = "A bridge and its container subnets, e.g. docker0=172.17.0.0/16. Repeatable.")
     List<String> bridges = new ArrayList<>();
 
+    @Option(names = "--bridges-file", paramLabel = "FILE",
+            description = "Bridges as --bridge takes them, one NAME=CIDR[,CIDR...] per line (# comments, blank lines; "
+                    + "- reads standard input): for hosts with thousands of bridges. Adds to --bridge; a bridge given "
+                    + "twice is refused.")
+    String bridgesFile;
+
+    /** --bridge and --bridges-file together, parsed once (the file is read on first use). */
+    private List<Bridge> givenBridges;
+
+    /** The bridges typed with --bridge and listed in --bridges-file; a name given twice is refused, naming where. */
+    List<Bridge> givenBridges() {
+        if (givenBridges == null) {
+            List<Bridge> typed = bridges.stream().map(PolicyOptions::parseBridge).toList();
+            List<Bridge> all = new ArrayList<>(typed);
+            if (bridgesFile != null) {
+                BridgesFile.Contents file = BridgesFile.read(bridgesFile, System.in);
+                java.util.Set<InterfaceName> typedNames = new java.util.HashSet<>();
+                typed.forEach(b -> typedNames.add(b.name()));
+                for (Bridge bridge : file.bridges()) {
+                    if (typedNames.contains(bridge.name())) {
+                        throw new InvalidInputException(file.where(bridge.name()) + ": bridge " + bridge.name()
+                                + " is also given with --bridge; give each bridge once (drop one of them)");
+                    }
+                }
+                all.addAll(file.bridges());
+            }
+            givenBridges = List.copyOf(all);
+        }
+        return givenBridges;
+    }
+
     @Option(names = "--allow-port", paramLabel = "PORT[/tcp|/udp][@CIDR[,CIDR...]]",
             description = "Open this host port, to everyone or only to the given source networks, e.g. "
                     + "22/tcp@10.1.0.0/16 (repeatable; replaces the default 22/tcp, which plan then says).")
@@ -351,7 +382,9 @@ final class PolicyOptions {
     Policy policy(Optional<String> netns) {
         // Everything typed is checked before Docker is asked anything.
         checkOptions();
+        Timing.mark("options checked");
         List<DockerNetwork> networks = noDocker ? List.of() : discover();
+        Timing.mark("docker: networks listed");
         networks.forEach(network -> network.warnings().forEach(this::warn));
         return policy(networks, netns).withPublishedPorts(publishedPorts(runningContainers()));
     }
@@ -359,7 +392,7 @@ final class PolicyOptions {
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
     void checkOptions() {
         applyConfigFile();
-        bridges.forEach(PolicyOptions::parseBridge);
+        givenBridges();
         if (dockerTimeoutSeconds < 1 || dockerTimeoutSeconds > 300) {
             throw new InvalidInputException("--docker-timeout " + dockerTimeoutSeconds + " is out of range; use 1 to 300 seconds");
         }
@@ -493,7 +526,7 @@ final class PolicyOptions {
 
     /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
-        List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
+        List<Bridge> given = givenBridges();
         Containment containment = containment();
         DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(docker), containment,
@@ -502,13 +535,17 @@ final class PolicyOptions {
         policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
                 + "network or bridge " + (noDocker ? "given with --bridge" : "known to Docker")
                 + "; that part allows nothing until the network exists"));
+        Timing.mark("policy built");
         if (!policy.bridges().isEmpty() || !containment.isOff()) {
             HostInterfaces interfaces = hostInterfaces(netns);
             interfaces.check(policy.bridges());
             ContainmentCheck.warnings(policy, interfaces, !noDocker).forEach(this::warn);
         }
+        Timing.mark("interfaces read and checked");
         // After every check: bad input is one line, not preceded by what DNS discovery had to say.
-        return policy.withDnsResolvers(dnsResolvers());
+        Policy withDns = policy.withDnsResolvers(dnsResolvers());
+        Timing.mark("docker: containers, resolvers");
+        return withDns;
     }
 
     /** --contain and --uncontain: Docker's bridge naming unless told otherwise. */
