@@ -68,7 +68,7 @@ public final class DockerClient implements AutoCloseable {
     public List<DockerNetwork> bridgeNetworks() {
         String target = "/v" + apiVersion() + "/networks?filters=" + BRIDGE_FILTER;
         HttpResponse response = expectOk(http.get(target), target);
-        return DockerNetworkParser.parseList(DockerNetworkParser.readTree(response.body(), "GET " + target));
+        return DockerNetworkParser.parseList(response.body(), "GET " + target);
     }
 
     /**

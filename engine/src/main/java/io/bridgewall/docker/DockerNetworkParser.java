@@ -2,6 +2,7 @@ package io.bridgewall.docker;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -52,24 +53,43 @@ final class DockerNetworkParser {
         }
     }
 
-    /** The bridge-driver networks in a network list; other drivers are skipped. */
-    static List<DockerNetwork> parseList(JsonNode list) {
-        if (!list.isArray()) {
-            throw wrongType("the network list", "", list, "an array");
-        }
-        List<DockerNetwork> networks = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode node = list.get(i);
-            if (!node.isObject()) {
-                throw wrongType("the network list", "[" + i + "]", node, "an object");
+    /**
+     * The bridge-driver networks in a network list (other drivers are skipped), read straight
+     * from the body ({@code source} names the request): one network's tree at a time, so
+     * 10,000 networks never stand in memory as one tree (about 15 times the body, which made a
+     * list near {@link UnixHttpClient#MAX_RESPONSE} exhaust the launcher's heap).
+     */
+    static List<DockerNetwork> parseList(byte[] body, String source) {
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new DockerException("Docker's answer to " + source + " is empty where JSON was expected; "
+                        + "check that dockerd is healthy");
             }
-            // We asked for the bridge driver only; an answer without a driver is not one to guess about.
-            String driver = requiredText(node, "Driver", "network #" + i);
-            if (driver.equals("bridge")) {
-                networks.add(parse(node, "network #" + i));
+            if (first != JsonToken.START_ARRAY) {
+                throw wrongType("the network list", "", JSON.readTree(parser), "an array");
             }
+            List<DockerNetwork> networks = new ArrayList<>();
+            for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
+                listed(JSON.readTree(parser), i).ifPresent(networks::add);
+            }
+            return networks;
+        } catch (JsonProcessingException e) {
+            throw new DockerException("Docker's answer to " + source + " is malformed or truncated JSON ("
+                    + HttpResponseReader.abbreviate(e.getOriginalMessage()) + "); check that dockerd is healthy", e);
+        } catch (IOException e) {
+            throw new DockerException("cannot read Docker's answer to " + source + ": " + e.getMessage(), e);
         }
-        return networks;
+    }
+
+    /** Entry {@code i} of the list: the network if it is of the bridge driver. */
+    private static Optional<DockerNetwork> listed(JsonNode node, int i) {
+        if (!node.isObject()) {
+            throw wrongType("the network list", "[" + i + "]", node, "an object");
+        }
+        // We asked for the bridge driver only; an answer without a driver is not one to guess about.
+        String driver = requiredText(node, "Driver", "network #" + i);
+        return driver.equals("bridge") ? Optional.of(parse(node, "network #" + i)) : Optional.empty();
     }
 
     static DockerNetwork parse(JsonNode node, String position) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class DockerNetworkParserTest {
     private static List<DockerNetwork> parse(String json) {
-        return DockerNetworkParser.parseList(DockerNetworkParser.readTree(json.getBytes(StandardCharsets.UTF_8), "GET /networks"));
+        return DockerNetworkParser.parseList(json.getBytes(StandardCharsets.UTF_8), "GET /networks");
     }
 
     private static List<DockerNetwork> fixture() throws IOException {
