@@ -90,11 +90,10 @@ final class PlanCommand implements Callable<Integer> {
         policy.networkIsolation().forEach((network, isolation) -> lines.add("  isolation of network " + network + ": "
                 + isolation.word() + (policy.unmatchedNetworkIsolation().contains(network)
                 ? " (no such network now; holds when Docker reports it)" : "")));
-        List<Bridge> talking = policy.interContainerBridges();
         for (Bridge bridge : policy.bridges()) {
             lines.add("  bridge " + bridge.name() + " " + bridge.subnets()
                     + (bridge.internal() ? " internal" : "") + (bridge.masquerade() ? " masquerade" : " no-masquerade")
-                    + (talking.contains(bridge) ? " containers-talk" : " containers-isolated (" + isolatedBecause(policy, bridge) + ")")
+                    + (policy.containersTalk(bridge) ? " containers-talk" : " containers-isolated (" + isolatedBecause(policy, bridge) + ")")
                     + (bridge.origin().describe().isEmpty() ? "" : " - " + bridge.origin().describe()));
         }
         if (policy.dropLogging().enabled()) {

@@ -224,9 +224,17 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
      * inter-container communication; docker0's never does.
      */
     public List<Bridge> interContainerBridges() {
-        return bridges.stream()
-                .filter(bridge -> isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication())
-                .toList();
+        return bridges.stream().filter(this::containersTalk).toList();
+    }
+
+    /**
+     * Whether the containers of {@code bridge} reach each other (it is one of
+     * {@link #interContainerBridges()}): asked per bridge, so callers walking every bridge stay
+     * linear (a {@code contains} on that list made plan and apply quadratic: 10,000 Docker
+     * networks took seconds).
+     */
+    public boolean containersTalk(Bridge bridge) {
+        return isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication();
     }
 
     /**

@@ -157,4 +157,21 @@ class PolicyTest {
     void rejectsMissingHostInput() {
         assertRejected(() -> new Policy(List.of(), List.of(), null)).hasMessage("host input policy is missing");
     }
+
+    @Test
+    void containersTalkOnExactlyTheInterContainerBridges() {
+        BridgeOrigin.Docker backend = new BridgeOrigin.Docker("backend", "9c1b5e3d7a2f");
+        Bridge docker0 = Bridge.of("docker0", "172.17.0.0/16");
+        Bridge web = Bridge.of("br-web", "10.99.1.0/24");
+        Bridge noIcc = Bridge.of("br-quiet", "10.99.2.0/24").withInterContainerCommunication(false);
+        Bridge strictNetwork = new Bridge(InterfaceName.of("br-9c1b5e3d7a2f"), List.of(Cidr.parse("10.99.3.0/24")), true,
+                false, backend);
+        Policy policy = Policy.withDefaults(List.of(docker0, web, noIcc, strictNetwork))
+                .withNetworkIsolation(java.util.Map.of("backend", Isolation.STRICT));
+
+        assertThat(policy.bridges()).filteredOn(policy::containersTalk).containsExactly(web)
+                .isEqualTo(policy.interContainerBridges());
+        assertThat(policy.withIsolation(Isolation.STRICT).interContainerBridges()).isEmpty();
+        assertThat(policy.withIsolation(Isolation.STRICT).containersTalk(web)).isFalse();
+    }
 }
