@@ -87,6 +87,32 @@ class DockerClientTest {
     }
 
     @Test
+    void tenThousandNetworksAsDockerListsThemFitTheResponseCapWithRoomToSpare() throws Exception {
+        // One entry as dockerd 20.10 lists a compose network (real shape, labels included).
+        StringBuilder list = new StringBuilder("[");
+        for (int i = 0; i < 10_000; i++) {
+            String id = String.format("%012x", 0x9c1b5e3d7a2fL + i) + "4b6c8d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e";
+            list.append(i == 0 ? "" : ",").append("{\"Name\":\"project").append(i).append("_default\",\"Id\":\"").append(id)
+                    .append("\",\"Created\":\"2026-11-29T14:43:07.364740204Z\",\"Scope\":\"local\",\"Driver\":\"bridge\","
+                            + "\"EnableIPv6\":false,\"IPAM\":{\"Driver\":\"default\",\"Options\":null,\"Config\":[{\"Subnet\":"
+                            + "\"10.").append(i / 256).append('.').append(i % 256).append(".0/24\",\"Gateway\":\"10.").append(i / 256)
+                    .append('.').append(i % 256).append(".1\"}]},\"Internal\":false,\"Attachable\":false,\"Ingress\":false,"
+                            + "\"ConfigFrom\":{\"Network\":\"\"},\"ConfigOnly\":false,\"Containers\":{},\"Options\":{},"
+                            + "\"Labels\":{\"com.docker.compose.network\":\"default\",\"com.docker.compose.project\":\"project")
+                    .append(i).append("\",\"com.docker.compose.version\":\"2.20.2\"}}");
+        }
+        String body = list.append(']').toString();
+        assertThat((long) body.length()).as("list size").isLessThan(UnixHttpClient.MAX_RESPONSE / 2);
+        // Parsed as the client parses a body (the socket path is the other tests'; 7 MB through the fake is slow on a busy machine).
+        List<DockerNetwork> networks = DockerNetworkParser.parseList(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "GET /networks");
+
+        assertThat(networks).hasSize(10_000);
+        assertThat(networks).extracting(DockerNetwork::bridge).contains(InterfaceName.of("br-9c1b5e3d7a2f"),
+                InterfaceName.of(String.format("br-%012x", 0x9c1b5e3d7a2fL + 9_999)));
+    }
+
+    @Test
     void usesWhicheverVersionTheDaemonReports() throws Exception {
         DockerEndpoint endpoint = serve((line, out) -> {
             write(out, line.startsWith("GET /_ping") ? response(200, "Api-Version: 1.47\r\n", "OK")
