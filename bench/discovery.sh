@@ -18,8 +18,9 @@
 #
 # Output: key=value lines on stdout (networks, layout, create_s, plan_lines, nft_ms,
 # bridgewall_ms, discovery_ms: the "docker:" phases of BRIDGEWALL_TIMING, i.e. listing networks and
-# containers; interfaces_ms: reading and checking the namespace's interfaces; policy_plan_ms: the
-# whole policy-and-plan phase, discovery included; ratio: bridgewall_ms / nft_ms; rss_kib: peak RSS),
+# containers, parsing included; docker_list_ms: dockerd's own answer to the network list, timed with
+# curl; interfaces_ms: reading and checking the namespace's interfaces; plan_ms: the rest of the
+# policy-and-plan phase; ratio: bridgewall_ms / nft_ms; rss_kib: peak RSS),
 # human notes on stderr. COMPARE=/other/checkout/bridgewall adds compare_* keys for another build. Bounded: every wait has a
 # timeout. Cleans up on every exit path: dockerd and containerd stopped, the namespace (and so
 # every bridge) deleted, the work directory removed. Nothing touches this machine's own
@@ -167,6 +168,14 @@ measure() {
   note "$label: runs ${bw_t[*]} ms"
 }
 
+# dockerd's own share of discovery: the same list request, answered to curl.
+list_t=()
+for ((r = 0; r < RUNS; r++)); do
+  t0=$(date +%s%N)
+  api -o /dev/null 'http://docker/v1.41/networks?filters=%7B%22driver%22%3A%5B%22bridge%22%5D%7D'
+  list_t+=("$(ms_since "$t0")")
+done
+
 nft_t=()
 for ((r = 0; r < RUNS; r++)); do
   reset
@@ -182,7 +191,7 @@ report() { # report PREFIX: key=value lines for the last measure
   echo "${prefix}bridgewall_ms=$bw_ms"
   echo "${prefix}discovery_ms=$(printf '%s\n' "${disc_t[@]}" | median)"
   echo "${prefix}interfaces_ms=$(printf '%s\n' "${ifs_t[@]}" | median)"
-  echo "${prefix}policy_plan_ms=$(printf '%s\n' "${plan_t[@]}" | median)"
+  echo "${prefix}plan_ms=$(printf '%s\n' "${plan_t[@]}" | median)"
   echo "${prefix}ratio=$(awk -v a="$bw_ms" -v b="$nft_ms" 'BEGIN{printf "%.2f", a / b}')"
   echo "${prefix}rss_kib=$(printf '%s\n' "${rss_t[@]}" | median)"
 }
@@ -192,6 +201,7 @@ echo "layout=$LAYOUT"
 echo "create_s=$(awk -v t="$create_ns" 'BEGIN{printf "%.1f", t/1e9}')"
 echo "plan_lines=$rules"
 echo "nft_ms=$nft_ms"
+echo "docker_list_ms=$(printf '%s\n' "${list_t[@]}" | median)"
 measure bridgewall ./bridgewall
 report ""
 # COMPARE=/path/to/other/checkout/bridgewall: the same runs with another build (before/after in one run).
