@@ -40,7 +40,7 @@ JAVA25=${JAVA25-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Large hosts through discovery (bench/discovery.sh: a real dockerd with that many networks).
 DISCOVERY_SCRIPT=${DISCOVERY_SCRIPT:-bench/discovery.sh}
 DISCOVERY_NETWORKS=${DISCOVERY_NETWORKS:-10000}
-DISCOVERY_TIMEOUT_S=${DISCOVERY_TIMEOUT_S:-900}
+DISCOVERY_TIMEOUT_S=${DISCOVERY_TIMEOUT_S:-2400} # a safety net: discovery.sh bounds its own steps
 # The lab measurements run by default (WatchLatencyMeasurement takes minutes: by hand, bench/WATCH.md).
 LAB_TESTS=${LAB_TESTS:-SeedReloadUnderTrafficMeasurement,BridgeIsolationCostMeasurement,RulesetMonitorMeasurement}
 PREFIX=bwbench-$$
@@ -174,6 +174,7 @@ fmt() { awk -v v="$1" 'BEGIN { if (v == "" || v == "-") print "-"; else if (v < 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "-") print "-"; else printf "%.0f MiB", k / 1024 }'; }
 with_commas() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } print s r }'; }
+nets() { if [ "$1" = 1 ]; then echo "1 network"; else echo "$(with_commas "$1") networks"; fi; }
 
 # One fresh namespace per timed run: PREPARE deletes and recreates it.
 ns_for() { echo "$PREFIX-$1"; }
@@ -341,12 +342,13 @@ echo "== where the time goes (BRIDGEWALL_TIMING=1; one extra run each, not timed
 profile "1 network, JDK 17" "$JAVA17" "$work/args1"
 [ -z "$JAVA25" ] || profile "1 network, JDK 25" "$JAVA25" "$work/args1"
 large=0; for n in $SIZES; do [ "$n" -gt "$large" ] && large=$n; done
-[ "$large" -le 1 ] || profile "$(with_commas "$large") networks with gaps, JDK 17" "$JAVA17" "$work/args$large"
+[ "$large" -le 1 ] || profile "$(nets "$large") with gaps, JDK 17" "$JAVA17" "$work/args$large"
 echo
 
 # Large hosts through discovery: bench/discovery.sh starts a real dockerd in a namespace of
-# its own, creates the networks, times nft -f and bridgewall apply against it and prints
-# key=value lines (networks=, create_s=, nft_ms=, bridgewall_ms=, discovery_ms=, ratio=, rss_kib=).
+# its own, creates N networks, times nft -f and bridgewall apply against it and prints
+# key=value lines (networks=, create_s=, nft_ms=, bridgewall_ms=, discovery_ms=, ratio=, rss_kib=,
+# ...) and notes on stderr (shown after them).
 declare -A disc
 disc_note=""
 if [ -n "${SKIP_DISCOVERY:-}" ]; then
@@ -356,7 +358,7 @@ elif [ ! -f "$DISCOVERY_SCRIPT" ]; then
 else
   echo "== $(with_commas "$DISCOVERY_NETWORKS") networks discovered from a real dockerd ($DISCOVERY_SCRIPT)"
   rc=0
-  NETWORKS=$DISCOVERY_NETWORKS RUNS=$RUNS_LARGE BRIDGEWALL_JAVA=$JAVA17 \
+  N=$DISCOVERY_NETWORKS RUNS=$RUNS_LARGE BRIDGEWALL_JAVA=$JAVA17 \
     timeout "$DISCOVERY_TIMEOUT_S" bash "$DISCOVERY_SCRIPT" >"$work/discovery.out" 2>"$work/discovery.err" || rc=$?
   while IFS= read -r line; do
     if [[ $line =~ ^([a-z][a-z0-9_]*)=(.*)$ ]]; then disc[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; fi
@@ -366,9 +368,13 @@ else
     disc_note="failed (exit $rc$([ "$rc" = 124 ] && echo ", cut off after ${DISCOVERY_TIMEOUT_S}s"))"
     echo "  $DISCOVERY_SCRIPT $disc_note; its last lines:"
     tail -15 "$work/discovery.err" | sed 's/^/    /'
-  elif [[ ! ${disc[nft_ms]:-} =~ ^[0-9.]+$ ]] || [[ ! ${disc[bridgewall_ms]:-} =~ ^[0-9.]+$ ]]; then
-    disc_note="not measured: $DISCOVERY_SCRIPT printed no nft_ms= and bridgewall_ms="
-    echo "  $disc_note"
+  else
+    # Its notes: creation, the last run's phases, each run's time.
+    sed 's/^/  /' "$work/discovery.err"
+    if ! number "${disc[nft_ms]:-}" || ! number "${disc[bridgewall_ms]:-}"; then
+      disc_note="not measured: $DISCOVERY_SCRIPT printed no nft_ms= and bridgewall_ms="
+      echo "  $disc_note"
+    fi
   fi
   echo
 fi
@@ -556,13 +562,13 @@ if has_size 1 && number "${seed[1]:-}"; then
 fi
 for j in 17 25; do
   bwj=${bw[$large]:-}; [ "$j" = 25 ] && bwj=${bw25[$large]:-}
-  time_row "\`./bridgewall apply\`, $(with_commas "$large") networks with gaps between the /24s, JDK $j" "${nft[$large]:-}" "$bwj" 1.5 "$(jdk_why_not "$j")"
+  time_row "\`./bridgewall apply\`, $(nets "$large") with gaps between the /24s, JDK $j" "${nft[$large]:-}" "$bwj" 1.5 "$(jdk_why_not "$j")"
 done
 for j in 17 25; do
-  time_row "\`./bridgewall apply\`, $(with_commas "$CONSECUTIVE") consecutive /24s (Docker's address pools), JDK $j" "${cons[nft]:-}" "${cons[$j]:-}" 0.5 \
+  time_row "\`./bridgewall apply\`, $(nets "$CONSECUTIVE"): consecutive /24s (Docker's address pools), JDK $j" "${cons[nft]:-}" "${cons[$j]:-}" 0.5 \
     "$(if [ "$CONSECUTIVE" -gt 0 ]; then jdk_why_not "$j"; else echo "not measured: CONSECUTIVE=0"; fi)"
 done
-disc_label="\`./bridgewall apply\`, $(with_commas "${disc[networks]:-$DISCOVERY_NETWORKS}") networks discovered from a real dockerd, JDK 17"
+disc_label="\`./bridgewall apply\`, $(nets "${disc[networks]:-$DISCOVERY_NETWORKS}") discovered from a real dockerd, JDK 17"
 if [ -z "$disc_note" ] && number "${disc[discovery_ms]:-}" && number "${disc[bridgewall_ms]:-}"; then
   disc_label+=" (discovery $(fmt "${disc[discovery_ms]}") ms, $(awk -v d="${disc[discovery_ms]}" -v b="${disc[bridgewall_ms]}" 'BEGIN{printf "%.0f", 100*d/b}')% of apply)"
 fi
@@ -575,13 +581,13 @@ for j in 17 25; do
   else
     met=${why:-not measured}
   fi
-  printf '| peak RSS of apply, %s networks with gaps, JDK %s | %s | %s | %s | <= 96 MiB | %s |\n' "$(with_commas "$large")" "$j" \
+  printf '| peak RSS of apply, %s with gaps, JDK %s | %s | %s | %s | <= 96 MiB | %s |\n' "$(nets "$large")" "$j" \
     "$(mib "${nft_rss[$large]:-}")" "$(mib "$rssj")" "$(ratio "$rssj" "${nft_rss[$large]:-}")" "$met"
 done
 # The floor, tput[floor], is conntrack plus one masquerade rule and nothing else: what any
 # masquerading ruleset pays per packet (the data-plane section measures it).
 for n in 1 10000; do
-  figure="TCP throughput through the ruleset, $(with_commas "$n") network$([ "$n" = 1 ] || echo s) (nft -f column: the floor, conntrack + one masquerade rule)"
+  figure="TCP throughput through the ruleset, $(nets "$n") (nft -f column: the floor, conntrack + one masquerade rule)"
   if [ -n "${SKIP_DATAPLANE:-}" ]; then
     printf '| %s | - | - | - | >= 99%% | skipped (SKIP_DATAPLANE=1) |\n' "$figure"
   elif ! number "${tput[floor]:-}" || ! number "${tput[$n]:-}"; then
