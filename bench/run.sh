@@ -180,6 +180,14 @@ nets() { if [ "$1" = 1 ]; then echo "1 network"; else echo "$(with_commas "$1") 
 ns_for() { echo "$PREFIX-$1"; }
 prep() { local ns; ns=$(ns_for "$1"); echo "ip netns del $ns 2>/dev/null; ip netns add $ns"; }
 
+# timed NAME RUNS KEY COMMAND: sets `ms` to the median of COMMAND's runs minus $base (starting
+# bash -c, measured the same way), each run into a fresh namespace (prep KEY). A failing command
+# stops the benchmark.
+timed() {
+  local t
+  t=$(median_ms "$1" "$2" "$(prep "$3")" "$4") || die "$1: the timed command failed: $4"
+  ms=$(minus "$t" "$base")
+}
 # apply_cmd JAVA NS ARGS_FILE [OPTION...]: the command line timed for `bridgewall apply`, as a
 # string for median_ms (no single quotes in it: median_ms wraps it in them).
 apply_cmd() {
@@ -250,12 +258,12 @@ for n in $SIZES; do
   # shellcheck disable=SC2046 # one word per line, no spaces in them
   ./bridgewall plan --no-docker $(cat "$args") >"$work/plan$n.nft"
   base=$(median_ms "true$n" "$runs" "$(prep "w$n")" "true")
-  nft[$n]=$(minus "$(median_ms "nft$n" "$runs" "$(prep "w$n")" "ip netns exec $ns nft -f $work/plan$n.nft")" "$base")
-  bw[$n]=$(minus "$(median_ms "bw$n" "$runs" "$(prep "w$n")" "$(apply_cmd "$JAVA17" "$ns" "$args")")" "$base")
+  timed "nft$n" "$runs" "w$n" "ip netns exec $ns nft -f $work/plan$n.nft"; nft[$n]=$ms
+  timed "bw$n" "$runs" "w$n" "$(apply_cmd "$JAVA17" "$ns" "$args")"; bw[$n]=$ms
   # Without the read-back check (nft -f does not read back either).
-  bwnv[$n]=$(minus "$(median_ms "bwnv$n" "$runs" "$(prep "w$n")" "$(apply_cmd "$JAVA17" "$ns" "$args" --no-verify)")" "$base")
+  timed "bwnv$n" "$runs" "w$n" "$(apply_cmd "$JAVA17" "$ns" "$args" --no-verify)"; bwnv[$n]=$ms
   bw25[$n]="-"
-  [ -z "$JAVA25" ] || bw25[$n]=$(minus "$(median_ms "bw25-$n" "$runs" "$(prep "w$n")" "$(apply_cmd "$JAVA25" "$ns" "$args")")" "$base")
+  if [ -n "$JAVA25" ]; then timed "bw25-$n" "$runs" "w$n" "$(apply_cmd "$JAVA25" "$ns" "$args")"; bw25[$n]=$ms; fi
   # Peak RSS: median of 3 runs.
   # shellcheck disable=SC2046
   rss[$n]=$(peak_rss_kib "w$n" env BRIDGEWALL_JAVA="$JAVA17" ./bridgewall apply --netns "$ns" --no-docker $(cat "$args"))
@@ -286,7 +294,7 @@ for n in $SIZES; do
         echo "  N=$n: seed approach cut off after ${SEED_BUDGET_S}s"
       fi
     else
-      seed[$n]=$(minus "$(median_ms "seed$n" "$sruns" "$(prep "w$n")" "ip netns exec $ns bash $work/seed$n.sh")" "$base")
+      timed "seed$n" "$sruns" "w$n" "ip netns exec $ns bash $work/seed$n.sh"; seed[$n]=$ms
       [ "$n" -ge 100 ] && seed_per_net=$(awk -v t="${seed[$n]}" -v n="$n" 'BEGIN{print t/n}')
     fi
   fi
@@ -311,10 +319,10 @@ if [ "$CONSECUTIVE" -gt 0 ]; then
   # shellcheck disable=SC2046
   ./bridgewall plan --no-docker $(cat "$args") >"$work/plan-consecutive$n.nft"
   base=$(median_ms "true-c$n" "$runs" "$(prep "c$n")" "true")
-  cons[nft]=$(minus "$(median_ms "nft-c$n" "$runs" "$(prep "c$n")" "ip netns exec $ns nft -f $work/plan-consecutive$n.nft")" "$base")
-  cons[17]=$(minus "$(median_ms "bw-c$n" "$runs" "$(prep "c$n")" "$(apply_cmd "$JAVA17" "$ns" "$args")")" "$base")
+  timed "nft-c$n" "$runs" "c$n" "ip netns exec $ns nft -f $work/plan-consecutive$n.nft"; cons[nft]=$ms
+  timed "bw-c$n" "$runs" "c$n" "$(apply_cmd "$JAVA17" "$ns" "$args")"; cons[17]=$ms
   cons[25]="-"
-  [ -z "$JAVA25" ] || cons[25]=$(minus "$(median_ms "bw25-c$n" "$runs" "$(prep "c$n")" "$(apply_cmd "$JAVA25" "$ns" "$args")")" "$base")
+  if [ -n "$JAVA25" ]; then timed "bw25-c$n" "$runs" "c$n" "$(apply_cmd "$JAVA25" "$ns" "$args")"; cons[25]=$ms; fi
   ip netns del "$ns" 2>/dev/null || true
   printf '  N=%-6s nft -f %8s ms   bridgewall JDK 17 %8s ms, JDK 25 %8s ms\n' \
     "$n" "$(fmt "${cons[nft]}")" "$(fmt "${cons[17]}")" "$(fmt "${cons[25]}")"
