@@ -573,7 +573,7 @@ for j in 17 25; do
   time_row "\`./bridgewall apply\`, $(nets "$large") with gaps between the /24s, JDK $j" "${nft[$large]:-}" "$bwj" 1.5 "$(jdk_why_not "$j")"
 done
 for j in 17 25; do
-  time_row "\`./bridgewall apply\`, $(nets "$CONSECUTIVE"): consecutive /24s (Docker's address pools), JDK $j" "${cons[nft]:-}" "${cons[$j]:-}" 0.5 \
+  time_row "\`./bridgewall apply\`, $(with_commas "$CONSECUTIVE") consecutive /24s (Docker's address pools), JDK $j" "${cons[nft]:-}" "${cons[$j]:-}" 0.5 \
     "$(if [ "$CONSECUTIVE" -gt 0 ]; then jdk_why_not "$j"; else echo "not measured: CONSECUTIVE=0"; fi)"
 done
 disc_label="\`./bridgewall apply\`, $(nets "${disc[networks]:-$DISCOVERY_NETWORKS}") discovered from a real dockerd, JDK 17"
