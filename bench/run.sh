@@ -5,7 +5,9 @@
 # JMH numbers; forwarding throughput through the ruleset; and at the end the table of issue
 # 12's targets, met or missed.
 #
-#   sudo bench/run.sh                          # everything (about 12 minutes on 2 CPUs)
+#   sudo bench/run.sh                          # everything: about 12 minutes on 2 CPUs, plus
+#                                              # dockerd making 10,000 networks for discovery (30-60 min)
+#   SKIP_DISCOVERY=1 sudo bench/run.sh         # all but the discovery row
 #   sudo OUT=bench/last-run.txt bench/run.sh   # also writes its output there
 #   SIZES="1 100" RUNS=3 CONSECUTIVE=100 SKIP_JMH=1 SKIP_DATAPLANE=1 SKIP_LAB=1 SKIP_DISCOVERY=1 sudo bench/run.sh
 #
@@ -40,7 +42,7 @@ JAVA25=${JAVA25-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Large hosts through discovery (bench/discovery.sh: a real dockerd with that many networks).
 DISCOVERY_SCRIPT=${DISCOVERY_SCRIPT:-bench/discovery.sh}
 DISCOVERY_NETWORKS=${DISCOVERY_NETWORKS:-10000}
-DISCOVERY_TIMEOUT_S=${DISCOVERY_TIMEOUT_S:-2400} # a safety net: discovery.sh bounds its own steps
+DISCOVERY_TIMEOUT_S=${DISCOVERY_TIMEOUT_S:-5400} # a safety net: discovery.sh bounds its own steps
 # The lab measurements run by default (WatchLatencyMeasurement takes minutes: by hand, bench/WATCH.md).
 LAB_TESTS=${LAB_TESTS:-SeedReloadUnderTrafficMeasurement,BridgeIsolationCostMeasurement,RulesetMonitorMeasurement}
 PREFIX=bwbench-$$
@@ -353,40 +355,6 @@ large=0; for n in $SIZES; do [ "$n" -gt "$large" ] && large=$n; done
 [ "$large" -le 1 ] || profile "$(nets "$large") with gaps, JDK 17" "$JAVA17" "$work/args$large"
 echo
 
-# Large hosts through discovery: bench/discovery.sh starts a real dockerd in a namespace of
-# its own, creates N networks, times nft -f and bridgewall apply against it and prints
-# key=value lines (networks=, create_s=, nft_ms=, bridgewall_ms=, discovery_ms=, ratio=, rss_kib=,
-# ...) and notes on stderr (shown after them).
-declare -A disc
-disc_note=""
-if [ -n "${SKIP_DISCOVERY:-}" ]; then
-  disc_note="skipped (SKIP_DISCOVERY=1)"
-elif [ ! -f "$DISCOVERY_SCRIPT" ]; then
-  disc_note="not measured: $DISCOVERY_SCRIPT is missing"
-else
-  echo "== $(with_commas "$DISCOVERY_NETWORKS") networks discovered from a real dockerd ($DISCOVERY_SCRIPT)"
-  rc=0
-  N=$DISCOVERY_NETWORKS RUNS=$RUNS_LARGE BRIDGEWALL_JAVA=$JAVA17 \
-    timeout "$DISCOVERY_TIMEOUT_S" bash "$DISCOVERY_SCRIPT" >"$work/discovery.out" 2>"$work/discovery.err" || rc=$?
-  while IFS= read -r line; do
-    if [[ $line =~ ^([a-z][a-z0-9_]*)=(.*)$ ]]; then disc[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; fi
-  done <"$work/discovery.out"
-  sed 's/^/  /' "$work/discovery.out"
-  if [ "$rc" != 0 ]; then
-    disc_note="failed (exit $rc$([ "$rc" = 124 ] && echo ", cut off after ${DISCOVERY_TIMEOUT_S}s"))"
-    echo "  $DISCOVERY_SCRIPT $disc_note; its last lines:"
-    tail -15 "$work/discovery.err" | sed 's/^/    /'
-  else
-    # Its notes: creation, the last run's phases, each run's time.
-    sed 's/^/  /' "$work/discovery.err"
-    if ! number "${disc[nft_ms]:-}" || ! number "${disc[bridgewall_ms]:-}"; then
-      disc_note="not measured: $DISCOVERY_SCRIPT printed no nft_ms= and bridgewall_ms="
-      echo "  $disc_note"
-    fi
-  fi
-  echo
-fi
-
 if [ -z "${SKIP_JMH:-}" ]; then
   echo "== in process (JMH: engine loaded and warm; $JMH_ARGS)"
   sizes_csv=$(echo "$SIZES" | tr ' ' ',')
@@ -476,6 +444,40 @@ if [ -z "${SKIP_LAB:-}" ]; then
     awk '/^measurement:/ {on = 1} /^\[/ {on = 0} on' "$work/measurements.log" | sed 's/^/  /'
     echo
   fi
+fi
+
+# Large hosts through discovery, last: bench/discovery.sh starts a real dockerd in a namespace
+# of its own (its thousands of bridges, made and deleted, would disturb the figures above), creates N networks, times nft -f and bridgewall apply against it and prints
+# key=value lines (networks=, create_s=, nft_ms=, bridgewall_ms=, discovery_ms=, ratio=, rss_kib=,
+# ...) and notes on stderr (shown after them).
+declare -A disc
+disc_note=""
+if [ -n "${SKIP_DISCOVERY:-}" ]; then
+  disc_note="skipped (SKIP_DISCOVERY=1)"
+elif [ ! -f "$DISCOVERY_SCRIPT" ]; then
+  disc_note="not measured: $DISCOVERY_SCRIPT is missing"
+else
+  echo "== $(with_commas "$DISCOVERY_NETWORKS") networks discovered from a real dockerd ($DISCOVERY_SCRIPT)"
+  rc=0
+  N=$DISCOVERY_NETWORKS RUNS=$RUNS_LARGE BRIDGEWALL_JAVA=$JAVA17 \
+    timeout "$DISCOVERY_TIMEOUT_S" bash "$DISCOVERY_SCRIPT" >"$work/discovery.out" 2>"$work/discovery.err" || rc=$?
+  while IFS= read -r line; do
+    if [[ $line =~ ^([a-z][a-z0-9_]*)=(.*)$ ]]; then disc[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; fi
+  done <"$work/discovery.out"
+  sed 's/^/  /' "$work/discovery.out"
+  if [ "$rc" != 0 ]; then
+    disc_note="failed (exit $rc$([ "$rc" = 124 ] && echo ", cut off after ${DISCOVERY_TIMEOUT_S}s"))"
+    echo "  $DISCOVERY_SCRIPT $disc_note; its last lines:"
+    tail -15 "$work/discovery.err" | sed 's/^/    /'
+  else
+    # Its notes: creation, the last run's phases, each run's time.
+    sed 's/^/  /' "$work/discovery.err"
+    if ! number "${disc[nft_ms]:-}" || ! number "${disc[bridgewall_ms]:-}"; then
+      disc_note="not measured: $DISCOVERY_SCRIPT printed no nft_ms= and bridgewall_ms="
+      echo "  $disc_note"
+    fi
+  fi
+  echo
 fi
 
 echo "== results (medians; ms; ratios against nft -f of the identical ruleset, same run; JMH: mean ms/op)"
