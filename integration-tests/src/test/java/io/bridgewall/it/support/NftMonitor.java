@@ -92,9 +92,17 @@ public final class NftMonitor implements AutoCloseable {
 
     /** Ends watching and returns how many transactions were committed since start. */
     public int generationsSinceStart() {
+        return generationsSinceStart(MARKER_TIMEOUT);
+    }
+
+    /**
+     * Like {@link #generationsSinceStart()}, giving the monitor up to {@code catchUp} to print
+     * what it has not printed yet (after many large transactions it runs behind).
+     */
+    public int generationsSinceStart(Duration catchUp) {
         String marker = MARKER + "end";
         netns.exec("nft", "add", "table", "ip", marker).orThrow();
-        int end = awaitLine("add table ip " + marker, startIndex, MARKER_TIMEOUT);
+        int end = awaitLine("add table ip " + marker, startIndex, catchUp);
         netns.exec("nft", "delete", "table", "ip", marker).orThrow();
         if (end < 0) {
             throw new AssertionError("nft monitor did not report the end marker: " + lines);

@@ -8,11 +8,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** Runs external commands for tests, always with a timeout, capturing both streams. */
 public final class Shell {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Readers of the commands' output, one thread each, never the common fork-join pool: a read
+     * blocks for as long as its command runs (qemu: minutes), and with test classes running in
+     * parallel, blocked readers in that small pool would leave other commands' pipes unread until
+     * those commands stall on a full pipe and time out.
+     */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "shell-drain");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private Shell() {
     }
@@ -92,6 +105,6 @@ public final class Shell {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, DRAINS);
     }
 }

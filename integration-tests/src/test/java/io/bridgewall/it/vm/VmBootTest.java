@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A real boot (issue 13): Debian 12 under qemu with the built .deb installed, both units enabled,
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * Docker's networks' policy. The scripts inside are integration-tests/vm/boot-test; everything
  * they collect lands in the run's shared folder, target/vm-runs/RUN/share/results.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the sequential classes: see integration-tests/pom.xml
 class VmBootTest {
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(8);
     private static final Path RUNS = Path.of("target/vm-runs").toAbsolutePath();
