@@ -79,13 +79,19 @@ public final class Applier {
 
         /** The generation this apply left: its commit's, or the one it found the plan already in force at. */
         public int generationOfOurs() {
-            if (kind == Kind.UNCHANGED) {
-                return generationBefore;
-            }
-            // A commit moves the generation by exactly one (the kernel skips 0 when it wraps).
-            int next = generationBefore + 1;
-            return next == 0 ? 1 : next;
+            return kind == Kind.UNCHANGED ? generationBefore : next(generationBefore);
         }
+    }
+
+    /** The generation a commit at {@code generation} makes: one more (the kernel skips 0 when it wraps). */
+    static int next(int generation) {
+        int next = generation + 1;
+        return next == 0 ? 1 : next;
+    }
+
+    /** The generation a commit that made {@code generation} was taken at. */
+    static int previous(int generation) {
+        return generation == 1 ? -1 : generation - 1;
     }
 
     /**
