@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Commit the policy to the kernel in one atomic transaction, replacing table inet bridgewall "
-                + "and nothing else; then read it back and check it.",
+                + "and nothing else; then prove it from the ruleset generations, or read it back and check it (--verify).",
             "Without Docker (--no-docker: only the --bridge networks) or without touching the host's own input "
                 + "(--no-input: hosts with their own firewall; the default when Docker's own firewall is on).",
             "Settings come from /etc/bridgewall/bridgewall.yaml when it exists (--config, --no-config)."},
@@ -45,7 +45,13 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--no-verify", description = "Skip reading the table back after the commit.")
+    @Option(names = "--verify",
+            description = "Read the table back after the commit and check that the kernel holds exactly the plan. "
+                    + "Without it the read-back is skipped when the generations prove the commit (our batch on the "
+                    + "table we read, nobody else in between), and runs when they do not.")
+    boolean verify;
+
+    @Option(names = "--no-verify", description = "Deprecated, has no effect: skipping the read-back is the default now.")
     boolean noVerify;
 
     @Option(names = "--enable-br-netfilter",
@@ -82,6 +88,9 @@ final class ApplyCommand implements Callable<Integer> {
         policyOptions.needsTheKernel = true;
         // Everything the user typed is validated before the kernel is touched.
         Timing.mark("picocli: options parsed");
+        if (verify && noVerify) {
+            throw new InvalidInputException("--verify and --no-verify contradict each other; drop one of them");
+        }
         if (confirmSeconds != null) {
             ConfirmWindow.checkSeconds(confirmSeconds);
             if (check) {
@@ -145,16 +154,15 @@ final class ApplyCommand implements Callable<Integer> {
             if (howToConfirm != null) {
                 out.println(howToConfirm);
             }
-            if (!noVerify) {
-                Verification verification = firewall.verify(planned, report);
-                Timing.mark("read-back and compare");
-                if (!verification.verified()) {
-                    spec.commandLine().getErr().println("bridgewall: " + verification.summary());
-                    out.flush();
-                    return ErrorReporter.RUNTIME_FAILURE;
-                }
-                out.println(verification.summary());
+            // The generations prove a quiet commit; anything else (or --verify) reads the table back.
+            Verification verification = verify ? firewall.verify(planned, report) : firewall.proveOrVerify(planned, report);
+            Timing.mark(verification.outcome() == Verification.Outcome.COMMITTED ? "generation proof" : "read-back and compare");
+            if (!verification.inForce()) {
+                spec.commandLine().getErr().println("bridgewall: " + verification.summary());
+                out.flush();
+                return ErrorReporter.RUNTIME_FAILURE;
             }
+            out.println(verification.summary());
         }
         // Turned on only after the commit: bridged frames then meet the policy that expects them,
         // never the previous forward ruleset, and a refused commit leaves the sysctls as they were.

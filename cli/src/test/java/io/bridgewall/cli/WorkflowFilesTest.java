@@ -96,6 +96,8 @@ class WorkflowFilesTest {
         assertThat(apply).isNotNull();
         assertThat(apply.path("run").asText()).contains("apply --docker-firewall \"$BRIDGEWALL_DOCKER_FIREWALL\"")
                 .contains("--isolation \"$BRIDGEWALL_ISOLATION\"").contains("--allow \"$exception\"")
+                // the summary says "verified:" (CI greps for it): the table read back, not only the commit proven
+                .contains(" --verify)")
                 .contains("$GITHUB_OUTPUT");
         assertThat(apply.path("env").path("BRIDGEWALL_ALLOW").asText()).isEqualTo("${{ inputs.allow }}");
         assertThat(read("action.yml").path("inputs").path("docker-firewall").path("default").asText()).isEqualTo("auto");

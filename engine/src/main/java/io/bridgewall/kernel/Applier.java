@@ -12,6 +12,7 @@ import io.bridgewall.nftnl.NftnlChain;
 import io.bridgewall.nftnl.NftnlRule;
 import io.bridgewall.nftnl.NftnlSet;
 import io.bridgewall.nftnl.NftnlTable;
+import io.bridgewall.nftnl.SetElementsMessage;
 import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.Expr;
 import io.bridgewall.ruleset.Family;
@@ -79,13 +80,19 @@ public final class Applier {
 
         /** The generation this apply left: its commit's, or the one it found the plan already in force at. */
         public int generationOfOurs() {
-            if (kind == Kind.UNCHANGED) {
-                return generationBefore;
-            }
-            // A commit moves the generation by exactly one (the kernel skips 0 when it wraps).
-            int next = generationBefore + 1;
-            return next == 0 ? 1 : next;
+            return kind == Kind.UNCHANGED ? generationBefore : next(generationBefore);
         }
+    }
+
+    /** The generation a commit at {@code generation} makes: one more (the kernel skips 0 when it wraps). */
+    static int next(int generation) {
+        int next = generation + 1;
+        return next == 0 ? 1 : next;
+    }
+
+    /** The generation a commit that made {@code generation} was taken at. */
+    static int previous(int generation) {
+        return generation == 1 ? -1 : generation - 1;
     }
 
     /**
@@ -358,20 +365,19 @@ public final class Applier {
         }
 
         /**
-         * Element messages cut by bytes, counted in Java before libnftnl writes: each message
-         * stays within NftnlSet.ELEMENT_MESSAGE_BUDGET whatever the key length.
+         * Element messages cut by bytes, counted in Java before anything is written: each message
+         * stays within NftnlSet.ELEMENT_MESSAGE_BUDGET whatever the key length. Written in Java
+         * (SetElementsMessage): libnftnl took four native calls per element.
          */
         private void elements(int message, String verb, NamedSet set, List<KernelElements.KernelElement> elements) {
             for (ElementChunks.Chunk chunk : ElementChunks.split(table, set.name(), elements)) {
-                try (NftnlSet carrier = NftnlSet.reference(table, set.name(), family)) {
-                    for (KernelElements.KernelElement element : elements.subList(chunk.from(), chunk.to())) {
-                        carrier.addElement(element.key().toArray(), element.flags());
-                    }
-                    batch.add(message, family, message == Netlink.NFT_MSG_NEWSETELEM ? CREATE : 0,
-                            verb + " element " + id + " " + set.name() + " (kernel elements " + chunk.from() + " to "
-                                    + (chunk.to() - 1) + ")",
-                            carrier::buildElementsPayload);
+                SetElementsMessage carrier = new SetElementsMessage(message, family,
+                        message == Netlink.NFT_MSG_NEWSETELEM ? CREATE : 0, table, set.name());
+                for (KernelElements.KernelElement element : elements.subList(chunk.from(), chunk.to())) {
+                    carrier.add(element.key().toArray(), element.flags());
                 }
+                batch.add(carrier.toWire(verb + " element " + id + " " + set.name() + " (kernel elements " + chunk.from()
+                        + " to " + (chunk.to() - 1) + ")"));
             }
         }
 

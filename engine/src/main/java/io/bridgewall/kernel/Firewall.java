@@ -47,6 +47,19 @@ public final class Firewall implements AutoCloseable {
             return transaction.kind() == Applier.Kind.UNCHANGED ? OptionalInt.empty()
                     : OptionalInt.of(transaction.generationOfOurs());
         }
+
+        /**
+         * Whether the generations alone prove that the kernel holds the table we read plus
+         * exactly our batch: the commit was answered (no lost answer to puzzle out), and the
+         * generation read after it is the one our commit made, so no one committed between the
+         * read our change was computed from and that last read. The batch's NFNL_BATCH_GENID
+         * already makes the kernel refuse it after anyone else's commit; the generation read after
+         * the commit proves it without relying on that.
+         */
+        public boolean provesCommit() {
+            return transaction.kind() != Applier.Kind.UNCHANGED && transaction.lostAnswers().isEmpty()
+                    && generationAfter == transaction.generationOfOurs();
+        }
     }
 
     public ApplyReport apply(RuleSet ruleSet) {
@@ -73,6 +86,23 @@ public final class Firewall implements AutoCloseable {
     public Verification check(RuleSet planned) {
         ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
         return Verification.judge(readBack.generation(), readBack, planned);
+    }
+
+    /**
+     * What an apply left, read back only when its generations prove nothing: a commit they prove
+     * ({@link ApplyReport#provesCommit()}) is COMMITTED, without a read; an unchanged table was
+     * judged by the apply's own consistent read, at the generation it reports (VERIFIED: nothing
+     * differed, nothing was sent); anything else (someone committed after us, a commit whose
+     * answer was lost) is read back and judged as {@link #verify} does.
+     */
+    public Verification proveOrVerify(RuleSet planned, ApplyReport report) {
+        if (report.provesCommit()) {
+            return Verification.committed(report.transaction().generationOfOurs());
+        }
+        if (report.transaction().kind() == Applier.Kind.UNCHANGED) {
+            return Verification.unchangedAt(report.transaction().generationBefore());
+        }
+        return verify(planned, report);
     }
 
     /**

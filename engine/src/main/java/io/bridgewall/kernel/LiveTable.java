@@ -69,7 +69,7 @@ public final class LiveTable implements AutoCloseable {
      * say so): if it directly follows what we remember, memory stays exact at the new generation.
      */
     public void othersCommittedElsewhere(int generation) {
-        known.filter(k -> next(k.generation()) == generation)
+        known.filter(k -> Applier.next(k.generation()) == generation)
                 .ifPresent(k -> known = Optional.of(new Known(generation, k.ruleSet())));
     }
 
@@ -89,7 +89,7 @@ public final class LiveTable implements AutoCloseable {
         WireBatch wire = compiled.wire().get();
         BatchOutcome outcome = socket.send(wire);
         if (outcome instanceof BatchOutcome.Committed) {
-            int after = next(state.generation());
+            int after = Applier.next(state.generation());
             remember(after, planned);
             return Optional.of(new Update(compiled.kind(), wire.messageCount(), wire.byteLength(), state.generation(),
                     after, true, compiled.differences()));
@@ -135,12 +135,6 @@ public final class LiveTable implements AutoCloseable {
     /** Whether one of our commits produced this generation (its notification is our own echo). */
     public boolean produced(int generation) {
         return ourGenerations.contains(generation);
-    }
-
-    /** The generation a commit at {@code generation} produces: one more (the kernel skips 0 when it wraps). */
-    static int next(int generation) {
-        int next = generation + 1;
-        return next == 0 ? 1 : next;
     }
 
     public int generation() {

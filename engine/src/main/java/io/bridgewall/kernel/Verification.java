@@ -7,10 +7,11 @@ import java.util.List;
 /**
  * Whether the kernel enforces a plan, judged from one consistent read-back: the table holds
  * exactly the plan (nothing to send, nothing foreign), and if not, whether that is ours to
- * explain or someone committed after us.
+ * explain or someone committed after us. Or, without a read-back, what an apply's generations
+ * prove ({@link Outcome#COMMITTED}): never called "verified".
  *
  * @param ourGeneration  the generation our apply left (its commit), or found the table unchanged at
- * @param readGeneration the generation the read-back saw
+ * @param readGeneration the generation the read-back saw (COMMITTED: the generation read after the commit)
  * @param differences    what differs, in words; empty when verified
  */
 public record Verification(Outcome outcome, int ourGeneration, int readGeneration, List<String> differences) {
@@ -27,7 +28,13 @@ public record Verification(Outcome outcome, int ourGeneration, int readGeneratio
         /** No one committed after us, and the kernel holds something else than the plan: a bug. */
         DIFFERS,
         /** Someone committed after us and the table is no longer our plan: nothing to report, apply again. */
-        CHANGED_BY_OTHERS
+        CHANGED_BY_OTHERS,
+        /**
+         * Not read back: the kernel took our batch at the generation of the read it was computed
+         * from, and the generation after it was our commit's, so the kernel holds what we read
+         * plus exactly our batch, and nobody else committed in between.
+         */
+        COMMITTED
     }
 
     /** Judges one consistent read-back against the plan. Pure. */
@@ -44,8 +51,30 @@ public record Verification(Outcome outcome, int ourGeneration, int readGeneratio
                 List.of("the ruleset changed during every read-back"));
     }
 
+    /**
+     * An apply whose own generations prove it: our batch was committed on top of the table read
+     * at {@code generationBefore}, and the generation read after it is ours (the one after).
+     */
+    static Verification committed(int ourGeneration) {
+        return new Verification(Outcome.COMMITTED, ourGeneration, ourGeneration, List.of());
+    }
+
+    /**
+     * An apply that sent nothing: its own consistent read at {@code generation} held exactly the
+     * plan ({@link TableDiff}: "nothing to send" and "verified" are one judgement).
+     */
+    static Verification unchangedAt(int generation) {
+        return new Verification(Outcome.VERIFIED, generation, generation, List.of());
+    }
+
+    /** The table was read back and holds exactly the plan. */
     public boolean verified() {
         return outcome == Outcome.VERIFIED;
+    }
+
+    /** The kernel enforces the plan: read back and equal to it, or proven by the generations of our commit. */
+    public boolean inForce() {
+        return outcome == Outcome.VERIFIED || outcome == Outcome.COMMITTED;
     }
 
     /** One line for the user, naming the first differences. */
@@ -58,6 +87,9 @@ public record Verification(Outcome outcome, int ourGeneration, int readGeneratio
             case DIFFERS -> "read-back differs from the plan at generation " + readGeneration
                     + " and nobody else committed since ours: " + firstDifferences()
                     + "; run 'bridgewall show' and report this";
+            case COMMITTED -> "committed: generation " + Integer.toUnsignedString(Applier.previous(ourGeneration))
+                    + " -> " + Integer.toUnsignedString(ourGeneration)
+                    + ", no other change in between (read-back skipped; --verify reads it back)";
             case CHANGED_BY_OTHERS -> "not verified: someone else changed the ruleset after our commit (generation "
                     + ourGeneration + " -> " + readGeneration + "), and the table is no longer the plan: "
                     + firstDifferences() + "; run 'bridgewall apply' again to restore it";

@@ -61,4 +61,37 @@ class VerificationTest {
         assertThat(new Applier.Transaction(Applier.Kind.UNCHANGED, 0, 0, 1, 41, List.of()).generationOfOurs()).isEqualTo(41);
         assertThat(new Applier.Transaction(Applier.Kind.INSTALLED, 3, 300, 1, -1, List.of()).generationOfOurs()).isEqualTo(1);
     }
+
+    private static Firewall.ApplyReport report(Applier.Kind kind, int before, int after, Applier.LostAnswer... lost) {
+        return new Firewall.ApplyReport(new Applier.Transaction(kind, 3, 300, 1, before, List.of(), List.of(lost)), before, after);
+    }
+
+    @Test
+    void aCommitIsProvenOnlyWhenTheGenerationAfterItIsOurs() {
+        assertThat(report(Applier.Kind.INSTALLED, 41, 42).provesCommit()).isTrue();
+        assertThat(report(Applier.Kind.UPDATED, -1, 1).provesCommit()).as("0 is skipped on wrap").isTrue();
+        assertThat(report(Applier.Kind.UPDATED, 41, 43).provesCommit()).as("someone committed after us").isFalse();
+        assertThat(report(Applier.Kind.UNCHANGED, 41, 41).provesCommit()).as("nothing was committed").isFalse();
+        assertThat(report(Applier.Kind.REPLACED, 41, 42, new Applier.LostAnswer(1,
+                io.bridgewall.netlink.StateUnknownException.Reason.TIMEOUT, 41, 42, true)).provesCommit())
+                .as("an answer was lost: what happened was read, not proven").isFalse();
+    }
+
+    @Test
+    void aProvenCommitSaysCommittedWithItsGenerationsAndIsNeverCalledVerified() {
+        Verification committed = Verification.committed(42);
+
+        assertThat(committed.inForce()).isTrue();
+        assertThat(committed.verified()).isFalse();
+        assertThat(committed.summary()).isEqualTo("committed: generation 41 -> 42, no other change in between "
+                + "(read-back skipped; --verify reads it back)");
+        assertThat(Verification.committed(1).summary()).startsWith("committed: generation 4294967295 -> 1,");
+    }
+
+    @Test
+    void readBackOutcomesOtherThanVerifiedAreNotInForce() {
+        assertThat(Verification.judge(10, holding(10, THEIRS), OURS).inForce()).isFalse();
+        assertThat(Verification.judge(10, holding(11, THEIRS), OURS).inForce()).isFalse();
+        assertThat(Verification.judge(10, holding(11, OURS), OURS).inForce()).isTrue();
+    }
 }

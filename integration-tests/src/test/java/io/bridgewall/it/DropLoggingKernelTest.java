@@ -49,8 +49,9 @@ class DropLoggingKernelTest {
         return all;
     }
 
+    /** With --verify: "verified" is the read-back's word that the kernel holds the plan. */
     private Shell.Result apply(List<String> logging) {
-        return Bridgewall.run(List.of(), concat(concat(List.of("apply", "--netns", netns.name()), BRIDGES), logging));
+        return Bridgewall.run(List.of(), concat(concat(List.of("apply", "--verify", "--netns", netns.name()), BRIDGES), logging));
     }
 
     private String table() {

@@ -48,7 +48,7 @@ class HostileApplyProperties {
 
     @Property(tries = 150)
     void applyRefusesCleanlyOrInstallsExactlyWhatWasGiven(@ForAll("options") List<List<String>> options) {
-        List<String> args = new ArrayList<>(List.of("apply", "--no-docker", "--netns", netns.name()));
+        List<String> args = new ArrayList<>(List.of("apply", "--verify", "--no-docker", "--netns", netns.name()));
         options.forEach(args::addAll);
         String before = NftRuleset.text(netns);
 
@@ -56,7 +56,7 @@ class HostileApplyProperties {
         StringWriter err = new StringWriter();
         int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
 
-        String context = "apply " + args.subList(4, args.size()) + "\nstdout: " + out + "\nstderr: " + err;
+        String context = "apply " + args.subList(5, args.size()) + "\nstdout: " + out + "\nstderr: " + err;
         assertThat(exit).as(context).isIn(0, 2);
         List<String> errors = err.toString().lines().filter(line -> !line.startsWith("bridgewall: warning: ")).toList();
         if (exit == 2) {

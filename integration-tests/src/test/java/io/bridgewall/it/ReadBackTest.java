@@ -53,8 +53,9 @@ class ReadBackTest {
         }
     }
 
+    /** With --verify: every apply here reads the table back, so "verified" is the kernel's word on the repair. */
     private Shell.Result apply(List<String> policy) {
-        List<String> args = new ArrayList<>(List.of("apply", "--netns", netns.name()));
+        List<String> args = new ArrayList<>(List.of("apply", "--verify", "--netns", netns.name()));
         args.addAll(policy);
         return Bridgewall.run(List.of(), args);
     }

@@ -67,6 +67,17 @@ public final class Batch {
         body.add(WireMessage.of(description, ByteBuffer.wrap(scratch.toBytes())));
     }
 
+    /** Appends one message built whole in Java ({@link SetElementsMessage}); it must ask for an ack, as every message here does. */
+    public void add(WireMessage message) {
+        if (sent) {
+            throw new IllegalStateException("batch already sent");
+        }
+        if ((message.flags() & Netlink.NLM_F_ACK) == 0) {
+            throw new IllegalArgumentException(message.description() + ": a batch message without NLM_F_ACK");
+        }
+        body.add(message);
+    }
+
     /** Messages the kernel answers (BATCH_BEGIN and BATCH_END excluded). */
     public int messageCount() {
         return body.size();
