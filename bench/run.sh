@@ -263,7 +263,7 @@ for n in $SIZES; do
   timed "nft$n" "$runs" "w$n" "ip netns exec $ns nft -f $work/plan$n.nft"; nft[$n]=$ms
   timed "bw$n" "$runs" "w$n" "$(apply_cmd "$JAVA17" "$ns" "$args")"; bw[$n]=$ms
   # Without the read-back check (nft -f does not read back either).
-  timed "bwnv$n" "$runs" "w$n" "$(apply_cmd "$JAVA17" "$ns" "$args" --no-verify)"; bwnv[$n]=$ms
+  timed "bwnv$n" "$runs" "w$n" "$(apply_cmd "$JAVA17" "$ns" "$args" --verify)"; bwnv[$n]=$ms
   bw25[$n]="-"
   if [ -n "$JAVA25" ]; then timed "bw25-$n" "$runs" "w$n" "$(apply_cmd "$JAVA25" "$ns" "$args")"; bw25[$n]=$ms; fi
   # Peak RSS: median of 3 runs.
@@ -301,7 +301,7 @@ for n in $SIZES; do
     fi
   fi
   ip netns del "$ns" 2>/dev/null || true
-  printf '  N=%-6s nft -f %8s ms   bridgewall JDK 17 %8s ms (--no-verify %s ms), JDK 25 %8s ms   seed %10s ms   RSS %s / %s KiB (nft -f %s KiB)\n' \
+  printf '  N=%-6s nft -f %8s ms   bridgewall JDK 17 %8s ms (--verify %s ms), JDK 25 %8s ms   seed %10s ms   RSS %s / %s KiB (nft -f %s KiB)\n' \
     "$n" "$(fmt "${nft[$n]}")" "$(fmt "${bw[$n]}")" "$(fmt "${bwnv[$n]}")" "$(fmt "${bw25[$n]}")" \
     "$(number "${seed[$n]}" && fmt "${seed[$n]}" || echo "${seed[$n]}")" \
     "${rss[$n]}" "${rss25[$n]}" "${nft_rss[$n]}"
@@ -483,7 +483,7 @@ fi
 echo "== results (medians; ms; ratios against nft -f of the identical ruleset, same run; JMH: mean ms/op)"
 echo "Machine: $machine"
 echo
-echo "| networks | nft -f | apply, JDK 17 | ratio | apply --no-verify, JDK 17 | ratio | apply, JDK 25 | ratio | seed iptables calls | ratio | peak RSS nft -f | peak RSS JDK 17 | peak RSS JDK 25 | in-process apply (JMH) | ratio | in-process re-apply, unchanged (JMH) | plan only (JMH) |"
+echo "| networks | nft -f | apply, JDK 17 | ratio | apply --verify (read-back), JDK 17 | ratio | apply, JDK 25 | ratio | seed iptables calls | ratio | peak RSS nft -f | peak RSS JDK 17 | peak RSS JDK 25 | in-process apply (JMH) | ratio | in-process re-apply, unchanged (JMH) | plan only (JMH) |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   s=${seed[$n]}; sr="-"
