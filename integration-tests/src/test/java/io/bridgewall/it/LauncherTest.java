@@ -357,11 +357,6 @@ class LauncherTest {
         Path cache = archive(".aot");
         assertThat(Path.of(cache + ".ok")).exists();
         assertThat(archiveFiles()).as("an AOT cache, no AppCDS archive").noneMatch(f -> f.toString().endsWith(".jsa"));
-        assertThat(Shell.run(Duration.ofSeconds(30), JAVA_25.toString(), "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData", "-Xmx128m",
-                "-Djnr.ffi.asm.enabled=false", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", Bridgewall.jar().toString(), "-version").ok())
-                .as("the JVM maps the cache with the launcher's options").isTrue();
         Path stub = stubFiles().stream().filter(f -> f.toString().endsWith(".so")).findFirst()
                 .orElseThrow(() -> new AssertionError("no jffi stub next to the jar: " + stubFiles()));
 
