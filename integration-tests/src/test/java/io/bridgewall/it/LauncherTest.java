@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,9 +132,10 @@ class LauncherTest {
         return Bridgewall.jar().getParent();
     }
 
+    /** The class data next to the jar, AppCDS archives (.jsa) and AOT caches (.aot), with their sidecars and private files. */
     private static List<Path> archiveFiles() {
         try (Stream<Path> files = Files.list(target())) {
-            return files.filter(f -> f.getFileName().toString().matches("bridgewall-jvm.*\\.jsa.*")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().matches("bridgewall-jvm.*\\.(jsa|aot).*")).sorted().toList();
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -144,13 +146,29 @@ class LauncherTest {
                 || f.toString().endsWith(".tmp.ok")).toList();
     }
 
+    /** jffi's stub cached next to the jar, and the launcher's private directories for writing it. */
+    private static List<Path> stubFiles() {
+        try (Stream<Path> files = Files.walk(target(), 2)) {
+            return files.filter(f -> f.toString().contains("bridgewall-jffi") && Files.isRegularFile(f)).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static Path archive() {
-        return archiveFiles().stream().filter(f -> f.toString().endsWith(".jsa")).findFirst()
+        return archive(".jsa");
+    }
+
+    private static Path archive(String suffix) {
+        return archiveFiles().stream().filter(f -> f.toString().endsWith(suffix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no archive next to the jar: " + archiveFiles()));
     }
 
     private static void removeArchives() throws IOException {
         for (Path file : archiveFiles()) {
+            Files.deleteIfExists(file);
+        }
+        for (Path file : stubFiles()) {
             Files.deleteIfExists(file);
         }
     }
@@ -174,11 +192,16 @@ class LauncherTest {
 
     /** Runs an apply in a namespace of its own so the archive gets written (or checked) like on a fresh host. */
     private void applyOnce() {
+        applyOnce(List.of());
+    }
+
+    private Shell.Result applyOnce(List<String> env) {
         try (Netns other = Netns.create("launcher-warm")) {
             List<String> args = new ArrayList<>(List.of("apply", "--netns", other.name()));
             args.addAll(List.of(POLICY));
-            Shell.Result result = launch(List.of(), List.of(), args.toArray(String[]::new));
+            Shell.Result result = launch(List.of(), env, args.toArray(String[]::new));
             assertThat(result.exitCode()).as(result.stderr()).isZero();
+            return result;
         }
     }
 
@@ -196,7 +219,8 @@ class LauncherTest {
         assertInstalled(result);
         assertThat(result.stderr()).isEmpty();
         assertThat(jvmAccepts(archive())).as("the archive in place now is whole").isTrue();
-        assertThat(Files.size(archive())).isEqualTo(size);
+        // Not byte-for-byte the first one: that apply may have extracted jffi's stub itself (more classes).
+        assertThat(Files.size(archive())).as("rebuilt, not the truncated one").isGreaterThan(size / 2);
         assertThat(privateFiles()).isEmpty();
     }
 
@@ -215,7 +239,7 @@ class LauncherTest {
 
         assertInstalled(result);
         assertThat(result.stderr().lines()).as(result.stderr()).hasSize(1);
-        assertThat(result.stderr()).contains("the JVM crashed").contains("removed it, running without");
+        assertThat(result.stderr()).contains("the JVM crashed").contains(archive.toString()).contains("removed, running without");
         assertThat(archive).doesNotExist();
         assertThat(sidecar).doesNotExist();
     }
@@ -254,6 +278,8 @@ class LauncherTest {
             applyOnce();
         }
         assertThat(privateFiles()).as("files left next to the jar").isEmpty();
+        assertThat(stubFiles()).as("private jffi directories left next to the jar")
+                .noneMatch(f -> f.toString().contains("bridgewall-jffi."));
     }
 
     @Test
@@ -291,5 +317,131 @@ class LauncherTest {
         assertThat(launcher.exitValue()).isEqualTo(143);
         String left = Shell.run("ip", "netns", "list").orThrow().stdout();
         assertThat(namespaces).as("the demo's namespaces left behind").noneMatch(left::contains);
+    }
+
+    // --- Java 24+: the ahead-of-time cache, and jffi's stub cached next to the jar -----------
+
+    private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    /** Temurin 25, which this kind of machine has: required in CI, a loud skip elsewhere. */
+    private static Path java25() {
+        boolean present = Files.isExecutable(JAVA_25);
+        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(JAVA_25 + " is missing: CI machines have Temurin 25 for the launcher's AOT-cache tests");
+        }
+        if (!present) {
+            System.err.println("*** SKIPPING the launcher's Java 25 test: " + JAVA_25 + " is not installed. ***");
+        }
+        Assumptions.assumeTrue(present, "needs " + JAVA_25);
+        return JAVA_25;
+    }
+
+    private static List<String> onJava25(String... more) {
+        List<String> env = new ArrayList<>(List.of("BRIDGEWALL_JAVA=" + java25()));
+        env.addAll(List.of(more));
+        return env;
+    }
+
+    /** What the JVM loaded from where: its own class and library log, not the launcher's word. */
+    private Shell.Result applyLogging(List<String> env, Path log) {
+        List<String> withLog = new ArrayList<>(env);
+        withLog.add("BRIDGEWALL_JAVA_OPTS=-Xlog:class+load=info,library=info:file=" + log);
+        return launch(List.of(), withLog, apply().toArray(String[]::new));
+    }
+
+    @Test
+    void onJava25TheFirstApplyWritesAnAotCacheAndJffisStubThatLaterRunsLoadFrom() throws IOException {
+        removeArchives();
+        Shell.Result first = applyOnce(onJava25());
+        assertThat(first.stderr()).as("no JVM warnings (native access, Unsafe) and no AOT messages").isEmpty();
+        assertThat(first.stdout()).doesNotContain("AOTConfiguration", "AOTCache");
+        Path cache = archive(".aot");
+        assertThat(Path.of(cache + ".ok")).exists();
+        assertThat(archiveFiles()).as("an AOT cache, no AppCDS archive").noneMatch(f -> f.toString().endsWith(".jsa"));
+        Path stub = stubFiles().stream().filter(f -> f.toString().endsWith(".so")).findFirst()
+                .orElseThrow(() -> new AssertionError("no jffi stub next to the jar: " + stubFiles()));
+
+        Path log = dir.resolve("jvm.log");
+        Shell.Result later = applyLogging(onJava25(), log);
+
+        assertInstalled(later);
+        assertThat(later.stderr()).isEmpty();
+        String loaded = Files.readString(log);
+        assertThat(loaded).as("bridgewall's classes come from the AOT cache")
+                .contains("io.bridgewall.cli.Main source: shared objects file");
+        assertThat(loaded).as("jffi's stub is loaded from the cache directory, not extracted to a temporary file")
+                .contains("Loaded library " + stub).doesNotContain("Loaded library /tmp/jffi");
+    }
+
+    @Test
+    void aDamagedAotCacheThatLooksWholeCrashesTheJvmOnceAndIsRemoved() throws IOException {
+        removeArchives();
+        applyOnce(onJava25());
+        Path cache = archive(".aot");
+        Path sidecar = Path.of(cache + ".ok");
+        // A truncated cache is refused by the JVM itself; garbage inside one that keeps its length is not.
+        try (RandomAccessFile file = new RandomAccessFile(cache.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            file.write(new byte[1 << 20]);
+        }
+        Files.writeString(sidecar, Shell.run("stat", "-c", "%s %.9Y", cache.toString()).orThrow().stdout());
+
+        Shell.Result result = launch(List.of(), onJava25(), apply().toArray(String[]::new));
+
+        assertInstalled(result);
+        assertThat(result.stderr().lines()).as(result.stderr()).hasSize(1);
+        assertThat(result.stderr()).contains("the JVM crashed").contains(cache.toString()).contains("removed, running without");
+        assertThat(cache).doesNotExist();
+        assertThat(sidecar).doesNotExist();
+        assertThat(stubFiles()).as("the jffi stub that was in use too").isEmpty();
+
+        applyOnce(onJava25());
+        assertThat(archive(".aot")).as("the next apply writes a new one").exists();
+    }
+
+    @Test
+    void aJffiStubThatDoesNotMatchItsSidecarIsNeverLoadedAndIsRewritten() throws IOException {
+        removeArchives();
+        applyOnce();
+        Path stub = stubFiles().stream().filter(f -> f.toString().endsWith(".so")).findFirst()
+                .orElseThrow(() -> new AssertionError("no jffi stub next to the jar: " + stubFiles()));
+        byte[] whole = Files.readAllBytes(stub);
+        Files.write(stub, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        Path log = dir.resolve("jvm.log");
+        Shell.Result result = applyLogging(List.of(), log);
+
+        assertInstalled(result);
+        assertThat(result.stderr()).isEmpty();
+        assertThat(Files.readString(log)).as("the damaged stub was not loaded").doesNotContain("Loaded library " + stub);
+        assertThat(Files.readAllBytes(stub)).as("the apply wrote the whole stub again").isEqualTo(whole);
+        assertThat(stubFiles()).as("no private files left").allMatch(f -> f.getParent().getFileName().toString()
+                .equals("bridgewall-jffi"));
+    }
+
+    @Test
+    void withACacheDirectoryItCannotWriteTheLauncherJustRuns() {
+        // root may write into any existing directory: a cache directory that does not exist is
+        // the one it cannot write (the package's /var/cache/bridgewall removed by hand).
+        Path missing = dir.resolve("no-such-cache");
+        Path installed = Bridgewall.launcher().getParent().resolve("packaging/bin/bridgewall");
+        List<String> command = new ArrayList<>(List.of("env", "BRIDGEWALL_JAVA=" + java25(),
+                "BRIDGEWALL_JAR=" + Bridgewall.jar(), "BRIDGEWALL_CACHE_DIR=" + missing, installed.toString()));
+        command.addAll(apply());
+
+        Shell.Result result = Shell.run(TIMEOUT, null, command);
+
+        assertInstalled(result);
+        assertThat(result.stderr()).isEmpty();
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aBridgewallJavaThatIsNotAProgramIsOneLine() {
+        Shell.Result result = launch(List.of(), List.of("BRIDGEWALL_JAVA=" + dir.resolve("no-java")),
+                apply().toArray(String[]::new));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr().lines()).hasSize(1);
+        assertThat(result.stderr()).startsWith("bridgewall: BRIDGEWALL_JAVA=").contains("not a program");
     }
 }
