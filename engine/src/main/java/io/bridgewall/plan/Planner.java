@@ -251,11 +251,11 @@ public final class Planner {
         return new Chain(forward.name(), forward.type(), forward.hook(), forward.priority(), forward.policy(), rules);
     }
 
-    /** The fast path's mark in a plan (the value of its first rule's ct mark match), if it has one. */
+    /** The fast path's mark in a plan (the value of its ct mark match), if it has one. */
     public static java.util.OptionalInt fastPathMark(RuleSet plan) {
-        return plan.chains().stream().filter(c -> c.name().equals(FORWARD)).findFirst()
-                .flatMap(c -> c.rules().stream().findFirst())
-                .flatMap(r -> r.matches().stream().filter(m -> m instanceof Match.CtMarkIs).findFirst())
+        return plan.chains().stream().filter(c -> c.name().equals(FORWARD)).findFirst().stream()
+                .flatMap(c -> c.rules().stream()).flatMap(r -> r.matches().stream())
+                .filter(m -> m instanceof Match.CtMarkIs).findFirst()
                 .map(m -> java.util.OptionalInt.of(((Match.CtMarkIs) m).value())).orElse(java.util.OptionalInt.empty());
     }
 

@@ -63,15 +63,31 @@ class FastPathLabTest {
         }
     }
 
-    /** Issue 12: a connection to the LAN opened before the first apply has mark 0, walks the checks and is cut. */
+    /**
+     * Issue 12: a connection to the LAN opened before the first apply has mark 0, walks the checks
+     * and is cut. Conntrack tracks it from its first packet, as on a host where anything stateful
+     * (Docker's own NAT, a previous firewall) was loaded before: without that the kernel would
+     * pick it up mid-stream as new after the apply, and even a plain established shortcut would
+     * cut it, proving nothing.
+     */
     @Test
     void aConnectionToTheLanOpenedBeforeTheFirstApplyIsCutByIt() {
         lab.resetFirewall();
+        lab.loadNft("""
+                table inet stateful_before {
+                    chain forward {
+                        type filter hook forward priority 10; policy accept;
+                        ct state established counter
+                    }
+                }
+                """);
         try (LongLivedConnection connection = LongLivedConnection.open(lab, lab.lan(), "bridge-a", LAN)) {
             connection.awaitEchoes(10);
             assertThat(connection.echoed()).as("without a firewall the container reaches the LAN").isGreaterThanOrEqualTo(10);
+            assertThat(connectionMark(LAN)).as("tracked, unmarked").isZero();
 
-            lab.apply(new BridgewallCliFirewall());
+            // As users run it, into the namespace as it is (no flush).
+            new BridgewallCliFirewall().apply(lab);
             assertCut(connection, "the connection to the LAN opened before bridgewall");
         }
     }
