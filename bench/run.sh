@@ -236,10 +236,11 @@ if [ -z "${SKIP_DATAPLANE:-}" ]; then
   ip -n "$p" link set lo up
   ip -n "$p" route add 10.0.0.0/24 via 203.0.113.1   # for the no-ruleset run (no masquerade)
   ip netns exec "$h" sysctl -qw net.ipv4.ip_forward=1
-  ip netns exec "$p" timeout $((IPERF_SECONDS * 20 + 60)) iperf3 -s -B 203.0.113.2 >/dev/null 2>&1 &
+  IPERF_RUNS=${IPERF_RUNS:-5}
+  # Alive for every run below (7 configurations of IPERF_RUNS runs) with room for slow applies.
+  ip netns exec "$p" timeout $((IPERF_SECONDS * IPERF_RUNS * 7 * 2 + 120)) iperf3 -s -B 203.0.113.2 >/dev/null 2>&1 &
   iperf_pid=$!
   sleep 0.5
-  IPERF_RUNS=${IPERF_RUNS:-5}
   once() { # Gbit/s of one iperf3 run from the container to the public side; nothing when the run failed
     { ip netns exec "$c" timeout $((IPERF_SECONDS + 15)) iperf3 -c 203.0.113.2 -t "$IPERF_SECONDS" -J || true; } \
       | jq '(.end.sum_received.bits_per_second // empty) / 1e9 * 100 | round / 100'
