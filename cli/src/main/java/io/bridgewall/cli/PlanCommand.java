@@ -60,10 +60,19 @@ final class PlanCommand implements Callable<Integer> {
             return 0;
         }
         List<String> header = new ArrayList<>(header(policy));
+        header.add(fastPathLine(ruleSet));
         header.addAll(dnsNotes(policyOptions));
         spec.commandLine().getOut().print(NftSyntax.planScript(ruleSet, header));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The fast path and this policy's mark: a changed mark is what makes an apply re-check open connections. */
+    static String fastPathLine(RuleSet plan) {
+        java.util.OptionalInt mark = Planner.fastPathMark(plan);
+        return mark.isEmpty() ? "  fast path: off (--no-fast-path); every forwarded packet walks the checks"
+                : String.format("  fast path: established connections marked 0x%08x (this policy) skip the checks; "
+                + "others are checked and marked", mark.getAsInt());
     }
 
     static List<String> header(Policy policy) {

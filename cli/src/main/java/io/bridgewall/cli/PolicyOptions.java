@@ -20,6 +20,7 @@ import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.Containment;
 import io.bridgewall.policy.DockerFirewall;
 import io.bridgewall.policy.DropLogging;
+import io.bridgewall.policy.FastPath;
 import io.bridgewall.policy.DnsResolver;
 import io.bridgewall.policy.ContainmentCheck;
 import io.bridgewall.policy.HostInput;
@@ -188,6 +189,11 @@ final class PolicyOptions {
      */
     private List<DockerContainer> listedContainers;
     // --- end of published ports ---
+
+    @Option(names = "--no-fast-path",
+            description = "Check every forwarded packet against the containment rules, established or not; by default "
+                    + "established connections the current policy admitted skip them (the connection mark names the policy).")
+    boolean noFastPath;
 
     // --- Logging of drops (issue 10): off by default -------------------------------------
     @Option(names = "--log-drops",
@@ -531,7 +537,8 @@ final class PolicyOptions {
         DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(docker), containment,
                 Isolation.parse(isolation)).withNetworkIsolation(networkIsolation).withAllowances(allowances())
-                .withDockerFirewall(docker).withDropLogging(dropLogging());
+                .withDockerFirewall(docker).withDropLogging(dropLogging())
+                .withFastPath(noFastPath ? FastPath.off() : FastPath.on());
         policy.unknownAllowanceNetworks().forEach(name -> warn("network '" + name + "' of an exception is not a Docker "
                 + "network or bridge " + (noDocker ? "given with --bridge" : "known to Docker")
                 + "; that part allows nothing until the network exists"));

@@ -244,7 +244,8 @@ class JsonOutputTest {
         JsonNode drops = show.path("drops");
         JsonNode blockedDrop = byField(drops, "reason", "container to private or local IPv4");
         assertThat(blockedDrop.path("chain").asText()).isEqualTo("forward");
-        assertThat(blockedDrop.path("position").asInt()).isEqualTo(3);
+        // After the fast path, the same-bridge accept and the two internal-network drops.
+        assertThat(blockedDrop.path("position").asInt()).isEqualTo(4);
         assertThat(blockedDrop.path("packets").asLong()).isEqualTo(7);
         assertThat(blockedDrop.path("bytes").asLong()).isEqualTo(420);
         // The input chain's last rule only counts; its chain's policy drops what it counted.

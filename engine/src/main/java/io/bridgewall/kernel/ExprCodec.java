@@ -23,6 +23,10 @@ final class ExprCodec {
             return NftnlExpr.bitwise(e.sourceRegister(), e.destinationRegister(), e.mask().toArray(), e.xor().toArray());
         } else if (expr instanceof Expr.Ct e) {
             return NftnlExpr.ct(e.key(), e.register());
+        } else if (expr instanceof Expr.CtSet e) {
+            return NftnlExpr.ctSet(e.key(), e.sourceRegister());
+        } else if (expr instanceof Expr.ImmediateData e) {
+            return NftnlExpr.immediateData(e.register(), e.data().toArray());
         } else if (expr instanceof Expr.Lookup e) {
             return NftnlExpr.lookup(e.set(), e.register(), e.flags());
         } else if (expr instanceof Expr.Immediate e) {
@@ -62,16 +66,23 @@ final class ExprCodec {
                     NftnlAttr.BITWISE_MASK, NftnlAttr.BITWISE_XOR, NftnlAttr.BITWISE_OP) && view.u32(NftnlAttr.BITWISE_OP) == 0
                     ? new Expr.Bitwise(view.u32(NftnlAttr.BITWISE_SREG), view.u32(NftnlAttr.BITWISE_DREG),
                     ByteString.of(view.data(NftnlAttr.BITWISE_MASK)), ByteString.of(view.data(NftnlAttr.BITWISE_XOR))) : null;
-            case "ct" -> only(present, NftnlAttr.CT_DREG, NftnlAttr.CT_KEY)
-                    ? new Expr.Ct(view.u32(NftnlAttr.CT_KEY), view.u32(NftnlAttr.CT_DREG)) : null;
+            // A load (destination register) or a set (source register); a direction is not ours.
+            case "ct" -> only(present, NftnlAttr.CT_DREG, NftnlAttr.CT_KEY) && view.has(NftnlAttr.CT_DREG)
+                    ? new Expr.Ct(view.u32(NftnlAttr.CT_KEY), view.u32(NftnlAttr.CT_DREG))
+                    : only(present, NftnlAttr.CT_SREG, NftnlAttr.CT_KEY) && view.has(NftnlAttr.CT_SREG)
+                    ? new Expr.CtSet(view.u32(NftnlAttr.CT_KEY), view.u32(NftnlAttr.CT_SREG)) : null;
             // A destination register makes it a map lookup (`vmap @set`): not ours.
             case "lookup" -> only(present, NftnlAttr.LOOKUP_SREG, NftnlAttr.LOOKUP_SET, NftnlAttr.LOOKUP_FLAGS)
                     ? new Expr.Lookup(view.str(NftnlAttr.LOOKUP_SET), view.u32(NftnlAttr.LOOKUP_SREG),
                     view.u32(NftnlAttr.LOOKUP_FLAGS)) : null;
             // Only plain verdicts: a jump or goto names a chain, and data into a register is not a verdict.
+            // Or a constant into a data register (`ct mark set 0x…`).
             case "immediate" -> only(present, NftnlAttr.IMM_DREG, NftnlAttr.IMM_VERDICT)
                     && view.u32(NftnlAttr.IMM_DREG) == 0 && view.has(NftnlAttr.IMM_VERDICT)
-                    ? new Expr.Immediate(view.u32(NftnlAttr.IMM_VERDICT)) : null;
+                    ? new Expr.Immediate(view.u32(NftnlAttr.IMM_VERDICT))
+                    : only(present, NftnlAttr.IMM_DREG, NftnlAttr.IMM_DATA) && view.has(NftnlAttr.IMM_DATA)
+                    && view.has(NftnlAttr.IMM_DREG) && view.u32(NftnlAttr.IMM_DREG) != 0
+                    ? new Expr.ImmediateData(view.u32(NftnlAttr.IMM_DREG), ByteString.of(view.data(NftnlAttr.IMM_DATA))) : null;
             case "counter" -> only(present, NftnlAttr.CTR_PACKETS, NftnlAttr.CTR_BYTES)
                     ? new Expr.Counter(view.u64(NftnlAttr.CTR_PACKETS), view.u64(NftnlAttr.CTR_BYTES)) : null;
             // Flags (random, persistent, fully-random) or a port range change what masquerade does.

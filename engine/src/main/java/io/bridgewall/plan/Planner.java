@@ -114,7 +114,8 @@ public final class Planner {
             sets.addAll(publishedPortSets(policy.publishedPorts()));
             chains.add(withDropLogging(inputChain(policy), policy.dropLogging()));
         }
-        chains.add(withDropLogging(forwardChain(policy), policy.dropLogging()));
+        Chain forward = withDropLogging(forwardChain(policy), policy.dropLogging());
+        chains.add(policy.fastPath().enabled() ? withFastPath(forward, sets, policy.fastPath().markMask()) : forward);
         chains.add(postroutingChain());
         return new RuleSet(TABLE, Family.INET, sets, chains);
     }
@@ -218,6 +219,44 @@ public final class Planner {
                                 Match.CtState.UNTRACKED))),
                         "no new connections into containers from outside; replies pass")));
         return new Chain(FORWARD, Chain.ChainType.FILTER, Chain.Hook.FORWARD, 0, Chain.Policy.ACCEPT, rules);
+    }
+
+    /**
+     * The per-packet fast path: established packets of connections that carry this policy's mark
+     * are accepted first, by a rule without a counter (the one every packet of a long transfer
+     * takes); every accept and the fall-through to the chain's accept policy stamp the mark on the
+     * connection. Related packets (ICMP errors, expectations, which inherit their master's mark)
+     * and new ones are always checked. A connection admitted under another policy has another
+     * mark, so its next packet walks the checks: cut when they drop it, re-stamped when they accept.
+     */
+    static Chain withFastPath(Chain forward, List<NamedSet> sets, int mask) {
+        int mark = PolicyMark.of(forward, sets, mask);
+        Statement.CtMarkSet stamp = new Statement.CtMarkSet(mask, mark);
+        List<Rule> rules = new ArrayList<>();
+        rules.add(new Rule(List.of(new Match.CtStateIn(EnumSet.of(Match.CtState.ESTABLISHED)), new Match.CtMarkIs(mask, mark)),
+                List.of(accept()), "fast path: established connections this policy admitted"));
+        for (Rule rule : forward.rules()) {
+            List<Statement> statements = rule.statements();
+            if (statements.contains(accept())) {
+                List<Statement> stamped = new ArrayList<>(statements);
+                stamped.add(stamped.indexOf(accept()), stamp);
+                rule = new Rule(rule.matches(), stamped, rule.comment());
+            }
+            rules.add(rule);
+        }
+        if (forward.policy() != Chain.Policy.ACCEPT) {
+            throw new IllegalStateException("the fast path stamps the fall-through to an accept policy; the forward chain drops");
+        }
+        rules.add(new Rule(List.of(), List.of(stamp), "fast path: what the checks let through carries this policy's mark"));
+        return new Chain(forward.name(), forward.type(), forward.hook(), forward.priority(), forward.policy(), rules);
+    }
+
+    /** The fast path's mark in a plan (the value of its ct mark match), if it has one. */
+    public static java.util.OptionalInt fastPathMark(RuleSet plan) {
+        return plan.chains().stream().filter(c -> c.name().equals(FORWARD)).findFirst().stream()
+                .flatMap(c -> c.rules().stream()).flatMap(r -> r.matches().stream())
+                .filter(m -> m instanceof Match.CtMarkIs).findFirst()
+                .map(m -> java.util.OptionalInt.of(((Match.CtMarkIs) m).value())).orElse(java.util.OptionalInt.empty());
     }
 
     /**

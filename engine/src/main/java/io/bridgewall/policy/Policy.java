@@ -27,7 +27,8 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
                      DockerFirewall dockerFirewall,
                      PublishedPorts publishedPorts,
                      DropLogging dropLogging,
-                     Map<String, Isolation> networkIsolation) {
+                     Map<String, Isolation> networkIsolation,
+                     FastPath fastPath) {
     /** The seed's private ranges plus link-local (cloud metadata) and carrier-grade NAT. */
     public static final List<Cidr> DEFAULT_BLOCKED = List.of(
             Cidr.parse("10.0.0.0/8"),
@@ -72,18 +73,29 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (publishedPorts == null) {
             throw new InvalidInputException("the published ports are missing");
         }
+<<<<<<< HEAD
         if (bridges != lastCheckedBridges) {
             Set<InterfaceName> seen = new HashSet<>();
             for (Bridge bridge : bridges) {
                 if (!seen.add(bridge.name())) {
                     throw new InvalidInputException("bridge " + bridge.name() + " is given twice; give each bridge once");
                 }
+=======
+        if (fastPath == null) {
+            throw new InvalidInputException("the fast path setting is missing");
+        }
+        Set<InterfaceName> seen = new HashSet<>();
+        for (Bridge bridge : bridges) {
+            if (!seen.add(bridge.name())) {
+                throw new InvalidInputException("bridge " + bridge.name() + " is given twice; give each bridge once");
+>>>>>>> fastpath
             }
             rejectOverlappingSubnets(bridges);
             lastCheckedBridges = bridges;
         }
     }
 
+<<<<<<< HEAD
     /**
      * The immutable bridge list the last policy checked: every with... copy hands on this very
      * list, and an unmodifiable list that passed once passes again, so a copy does not sort
@@ -91,6 +103,16 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
      * Identity only; a race costs one check more, never one less.
      */
     private static volatile List<Bridge> lastCheckedBridges;
+=======
+    /** With the fast path on (the default). */
+    public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
+                  Isolation isolation, List<Allowance> allowances, List<DnsResolver> dnsResolvers,
+                  DockerFirewall dockerFirewall, PublishedPorts publishedPorts, DropLogging dropLogging,
+                  Map<String, Isolation> networkIsolation) {
+        this(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall,
+                publishedPorts, dropLogging, networkIsolation, FastPath.on());
+    }
+>>>>>>> fastpath
 
     /** No exceptions, no DNS resolvers, Docker's own firewall off. */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
@@ -113,40 +135,45 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
     }
 
     public Policy withContainment(Containment other) {
-        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, other, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation, fastPath);
     }
 
     /** The same policy with these published ports (what Docker publishes; watch keeps them current). */
     public Policy withPublishedPorts(PublishedPorts other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, other, dropLogging, networkIsolation, fastPath);
     }
 
     /** The same policy with drops logged (rate-limited, a prefix per reason) or not. */
     public Policy withDropLogging(DropLogging other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, other, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, other, networkIsolation, fastPath);
+    }
+
+    /** The same policy with the forward chain's per-packet fast path on or off. */
+    public Policy withFastPath(FastPath other) {
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation, other);
     }
 
     /** The same policy with {@code other} as the isolation of those Docker networks (over the policy's own). */
     public Policy withNetworkIsolation(Map<String, Isolation> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, other);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, other, fastPath);
     }
 
     public Policy withIsolation(Isolation other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, other, allowances, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation, fastPath);
     }
 
     public Policy withDockerFirewall(DockerFirewall other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, other, publishedPorts, dropLogging, networkIsolation, fastPath);
     }
 
     /** The same policy with these exceptions ({@code --allow}, the config file) instead of its own. */
     public Policy withAllowances(List<Allowance> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, other, dnsResolvers, dockerFirewall, publishedPorts, dropLogging, networkIsolation, fastPath);
     }
 
     /** The same policy with these DNS resolvers (each an exception for udp and tcp 53) instead of its own. */
     public Policy withDnsResolvers(List<DnsResolver> other) {
-        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts, dropLogging, networkIsolation);
+        return new Policy(bridges, blockedDestinations, hostInput, containment, isolation, allowances, other, dockerFirewall, publishedPorts, dropLogging, networkIsolation, fastPath);
     }
 
     /**

@@ -26,6 +26,7 @@ public sealed interface Expr {
 
     int CT_STATE = 0;
     int CT_STATUS = 2;
+    int CT_MARK = 3;
 
     int LOOKUP_INVERT = 0x1;
 
@@ -52,10 +53,23 @@ public sealed interface Expr {
     record Ct(int key, int register) implements Expr {
     }
 
+    /** {@code ct set KEY with reg N}: writes the register into the connection (the mark). */
+    record CtSet(int key, int sourceRegister) implements Expr {
+    }
+
     record Lookup(String set, int register, int flags) implements Expr {
     }
 
     record Immediate(int verdict) implements Expr {
+    }
+
+    /** {@code immediate reg N DATA}: a constant into a data register (not a verdict). */
+    record ImmediateData(int register, ByteString data) implements Expr {
+        public ImmediateData {
+            if (register == 0) {
+                throw new IllegalArgumentException("register 0 holds verdicts, not data");
+            }
+        }
     }
 
     record Counter(long packets, long bytes) implements Expr {

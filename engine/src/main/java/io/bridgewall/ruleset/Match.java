@@ -163,4 +163,21 @@ public sealed interface Match {
     /** {@code tcp dport 5432} / {@code udp dport 5000-5010}. */
     record DestinationPortIn(Protocol protocol, PortRange ports) implements Match {
     }
+
+    /**
+     * {@code ct mark 0x1a2b3c4d} (every bit) or {@code ct mark and MASK == VALUE} (the bits of
+     * {@code mask} only, the rest left to other tools): the connection carries this mark.
+     */
+    record CtMarkIs(int mask, int value) implements Match {
+        public CtMarkIs {
+            if (mask == 0 || (value & ~mask) != 0) {
+                throw new IllegalArgumentException(String.format("a ct mark match needs a mask and a value inside it, not 0x%08x/0x%08x",
+                        value, mask));
+            }
+        }
+
+        public boolean wholeMark() {
+            return mask == -1;
+        }
+    }
 }

@@ -153,6 +153,8 @@ public final class NftSyntax {
             return "ct status " + m.statuses().stream().sorted().map(Match.CtStatus::nftName).collect(Collectors.joining(","));
         } else if (match instanceof Match.CtStateIn m) {
             return "ct state " + m.states().stream().sorted().map(Match.CtState::nftName).collect(Collectors.joining(","));
+        } else if (match instanceof Match.CtMarkIs m) {
+            return m.wholeMark() ? "ct mark " + hex32(m.value()) : "ct mark and " + hex32(m.mask()) + " == " + hex32(m.value());
         } else if (match instanceof Match.DestinationPortInSet m) {
             return m.protocol().nftName() + " dport @" + m.set();
         } else if (match instanceof Match.Icmpv6TypeInSet m) {
@@ -187,8 +189,16 @@ public final class NftSyntax {
             return limitText(l);
         } else if (statement instanceof Statement.Log l) {
             return logText(l);
+        } else if (statement instanceof Statement.CtMarkSet s) {
+            return s.wholeMark() ? "ct mark set " + hex32(s.value())
+                    : "ct mark set ct mark and " + hex32(~s.mask()) + " or " + hex32(s.value());
         }
         throw new IllegalArgumentException("cannot render " + statement);
+    }
+
+    /** A 32-bit value as nft takes it: 0x and eight hex digits. */
+    static String hex32(int value) {
+        return String.format("0x%08x", value);
     }
 
     /** As `nft list` writes it: the burst only when it is not nft's default of 5. */
@@ -244,7 +254,11 @@ public final class NftSyntax {
             return "bitwise reg " + e.destinationRegister() + " = ( reg " + e.sourceRegister() + " & " + e.mask()
                     + " ) ^ " + e.xor();
         } else if (expr instanceof Expr.Ct e) {
-            return "ct load " + (e.key() == Expr.CT_STATE ? "state" : e.key() == Expr.CT_STATUS ? "status" : "key " + e.key()) + " => reg " + e.register();
+            return "ct load " + ctKeyText(e.key()) + " => reg " + e.register();
+        } else if (expr instanceof Expr.CtSet e) {
+            return "ct set " + ctKeyText(e.key()) + " with reg " + e.sourceRegister();
+        } else if (expr instanceof Expr.ImmediateData e) {
+            return "immediate reg " + e.register() + " " + e.data();
         } else if (expr instanceof Expr.Lookup e) {
             return "lookup reg " + e.register() + " set " + e.set() + ((e.flags() & Expr.LOOKUP_INVERT) != 0 ? " 0x1" : "");
         } else if (expr instanceof Expr.Immediate e) {
@@ -265,6 +279,15 @@ public final class NftSyntax {
             return e.text();
         }
         throw new IllegalArgumentException("cannot render " + expr);
+    }
+
+    private static String ctKeyText(int key) {
+        return switch (key) {
+            case Expr.CT_STATE -> "state";
+            case Expr.CT_STATUS -> "status";
+            case Expr.CT_MARK -> "mark";
+            default -> "key " + key;
+        };
     }
 
     /** A verdict as nft writes it: NF_DROP 0, NF_ACCEPT 1, NFT_CONTINUE -1, NFT_BREAK -2, NFT_JUMP -3, ... */

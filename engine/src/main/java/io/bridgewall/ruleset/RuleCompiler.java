@@ -29,7 +29,7 @@ public final class RuleCompiler {
         }
         List<Expr> out = new ArrayList<>();
         rule.matches().forEach(match -> compile(match, out));
-        rule.statements().forEach(statement -> out.add(compile(statement)));
+        rule.statements().forEach(statement -> compile(statement, out));
         return out;
     }
 
@@ -56,6 +56,13 @@ public final class RuleCompiler {
             out.add(new Expr.Ct(Expr.CT_STATUS, Expr.REG_1));
             out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
             out.add(new Expr.Cmp(Expr.CMP_NEQ, Expr.REG_1, ByteString.hostU32(0)));
+        } else if (match instanceof Match.CtMarkIs m) {
+            // As nft compiles it: no bitwise for the whole mark.
+            out.add(new Expr.Ct(Expr.CT_MARK, Expr.REG_1));
+            if (!m.wholeMark()) {
+                out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
+            }
+            out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.hostU32(m.value())));
         } else if (match instanceof Match.DestinationPortInSet m) {
             requireL4proto(m.protocol() == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP, out);
             out.add(new Expr.Payload(Expr.PAYLOAD_TRANSPORT_HEADER, 2, 2, Expr.REG_1));
@@ -126,6 +133,28 @@ public final class RuleCompiler {
 
     static int ipProtocol(Protocol protocol) {
         return protocol == Protocol.TCP ? IPPROTO_TCP : IPPROTO_UDP;
+    }
+
+    private static void compile(Statement statement, List<Expr> out) {
+        if (statement instanceof Statement.CtMarkSet s) {
+            out.addAll(ctMarkSet(s));
+        } else {
+            out.add(compile(statement));
+        }
+    }
+
+    /**
+     * As nft compiles {@code ct mark set 0x…} (a constant into a register, then into the
+     * connection) and {@code ct mark set ct mark and ~MASK or VALUE} (load, keep the other bits, set).
+     */
+    static List<Expr> ctMarkSet(Statement.CtMarkSet s) {
+        if (s.wholeMark()) {
+            return List.of(new Expr.ImmediateData(Expr.REG_1, ByteString.hostU32(s.value())),
+                    new Expr.CtSet(Expr.CT_MARK, Expr.REG_1));
+        }
+        return List.of(new Expr.Ct(Expr.CT_MARK, Expr.REG_1),
+                new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(~s.mask()), ByteString.hostU32(s.value())),
+                new Expr.CtSet(Expr.CT_MARK, Expr.REG_1));
     }
 
     private static Expr compile(Statement statement) {

@@ -50,6 +50,10 @@ public final class RuleDecompiler {
     }
 
     private Optional<Statement> statement() {
+        Optional<Statement> markSet = ctMarkSet();
+        if (markSet.isPresent()) {
+            return markSet;
+        }
         Expr e = exprs.get(position);
         Statement s = null;
         if (e instanceof Expr.Counter c) {
@@ -69,6 +73,31 @@ public final class RuleDecompiler {
             position++;
         }
         return Optional.ofNullable(s);
+    }
+
+    /** The two forms {@link RuleCompiler#ctMarkSet} writes, exactly; registers are pinned by compiling back. */
+    private Optional<Statement> ctMarkSet() {
+        int start = position;
+        Statement.CtMarkSet found = null;
+        if (exprs.get(position) instanceof Expr.ImmediateData immediate && position + 1 < exprs.size()
+                && exprs.get(position + 1) instanceof Expr.CtSet set && set.key() == Expr.CT_MARK
+                && immediate.data().length() == 4) {
+            found = new Statement.CtMarkSet(-1, immediate.data().hostU32());
+            position += 2;
+        } else if (position + 2 < exprs.size() && exprs.get(position) instanceof Expr.Ct load && load.key() == Expr.CT_MARK
+                && exprs.get(position + 1) instanceof Expr.Bitwise bitwise && bitwise.mask().length() == 4
+                && bitwise.xor().length() == 4 && exprs.get(position + 2) instanceof Expr.CtSet set && set.key() == Expr.CT_MARK) {
+            int mask = ~bitwise.mask().hostU32();
+            int value = bitwise.xor().hostU32();
+            if (mask != 0 && (value & ~mask) == 0) {
+                found = new Statement.CtMarkSet(mask, value);
+                position += 3;
+            }
+        }
+        if (found == null) {
+            position = start;
+        }
+        return Optional.ofNullable(found);
     }
 
     /** Only a packet limit, not inverted ("over"), in one of nft's units. */
@@ -103,6 +132,7 @@ public final class RuleDecompiler {
                 .or(restart(start, this::icmpv6Match))
                 .or(restart(start, this::ctStateMatch))
                 .or(restart(start, this::ctStatusMatch))
+                .or(restart(start, this::ctMarkMatch))
                 .or(restart(start, this::portMatch))
                 .or(restart(start, this::protocolMatch))
                 .or(restart(start, this::serviceMatch));
@@ -280,6 +310,28 @@ public final class RuleDecompiler {
             }
         }
         return mask == 0 && !statuses.isEmpty() ? Optional.of(new Match.CtStatusIn(statuses)) : Optional.empty();
+    }
+
+    /** {@code ct load mark; [bitwise & MASK ^ 0;] cmp == VALUE}. */
+    private Optional<Match> ctMarkMatch() {
+        Optional<Expr.Ct> ct = next(Expr.Ct.class);
+        if (ct.isEmpty() || ct.get().key() != Expr.CT_MARK) {
+            return Optional.empty();
+        }
+        int mask = -1;
+        if (position < exprs.size() && exprs.get(position) instanceof Expr.Bitwise bitwise) {
+            position++;
+            if (bitwise.mask().length() != 4 || !bitwise.xor().equals(ByteString.hostU32(0))) {
+                return Optional.empty();
+            }
+            mask = bitwise.mask().hostU32();
+        }
+        Optional<Expr.Cmp> cmp = next(Expr.Cmp.class);
+        if (cmp.isEmpty() || cmp.get().operator() != Expr.CMP_EQ || cmp.get().data().length() != 4) {
+            return Optional.empty();
+        }
+        int value = cmp.get().data().hostU32();
+        return mask != 0 && (value & ~mask) == 0 ? Optional.of(new Match.CtMarkIs(mask, value)) : Optional.empty();
     }
 
     /** {@code ct load KEY; bitwise & MASK ^ 0; cmp != 0}: the MASK of "any of these bits", or empty. */

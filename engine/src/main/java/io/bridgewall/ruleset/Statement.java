@@ -132,4 +132,21 @@ public sealed interface Statement {
             return new Log(prefix, new Group(group));
         }
     }
+
+    /**
+     * {@code ct mark set 0x1a2b3c4d} (every bit) or {@code ct mark set ct mark and ~MASK or
+     * VALUE} (the bits of {@code mask} only, the rest kept for other tools). Not a verdict.
+     */
+    record CtMarkSet(int mask, int value) implements Statement {
+        public CtMarkSet {
+            if (mask == 0 || (value & ~mask) != 0) {
+                throw new IllegalArgumentException(String.format("a ct mark statement needs a mask and a value inside it, not 0x%08x/0x%08x",
+                        value, mask));
+            }
+        }
+
+        public boolean wholeMark() {
+            return mask == -1;
+        }
+    }
 }

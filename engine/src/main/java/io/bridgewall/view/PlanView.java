@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public record PlanView(int format, String kind, TableId table, PolicyView policy, RuleSetView ruleset) implements View {
     public static PlanView of(Policy policy, RuleSet planned) {
-        return new PlanView(FORMAT, "plan", new TableId(planned.family().nftName(), planned.table()), PolicyView.of(policy),
+        return new PlanView(FORMAT, "plan", new TableId(planned.family().nftName(), planned.table()), PolicyView.of(policy, planned),
                 RuleSetView.of(planned, chain -> chain.rules().stream()
                         .<RuleSetView.RuleView>map(RuleSetView.RuleView.Planned::of).toList()));
     }
@@ -37,7 +37,8 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
     public record PolicyView(String isolation, List<BridgeView> bridges, List<String> blockedDestinations,
                              HostInputView hostInput, ContainmentView containment, DockerFirewallView dockerFirewall,
                              Map<String, String> networkIsolation, List<ExceptionView> exceptions,
-                             List<ResolverView> dnsResolvers, PublishedPortsView publishedPorts, LoggingView logging) {
+                             List<ResolverView> dnsResolvers, PublishedPortsView publishedPorts, LoggingView logging,
+                             FastPathView fastPath) {
         public PolicyView {
             bridges = List.copyOf(bridges);
             blockedDestinations = List.copyOf(blockedDestinations);
@@ -46,7 +47,7 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
             dnsResolvers = List.copyOf(dnsResolvers);
         }
 
-        static PolicyView of(Policy policy) {
+        static PolicyView of(Policy policy, RuleSet planned) {
             Map<String, String> perNetwork = new java.util.TreeMap<>();
             policy.networkIsolation().forEach((network, isolation) -> perNetwork.put(network, isolation.word()));
             return new PolicyView(policy.isolation().word(),
@@ -64,7 +65,24 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
                                     p.protocol().nftName(), p.container(), p.loopbackOnly()))
                             .toList()),
                     new LoggingView(policy.dropLogging().enabled(), policy.dropLogging().enabled()
-                            ? policy.dropLogging().describe() : ""));
+                            ? policy.dropLogging().describe() : ""),
+                    FastPathView.of(policy, planned));
+        }
+    }
+
+    /**
+     * The forward chain's per-packet fast path.
+     *
+     * @param enabled  whether established connections this policy admitted skip the checks
+     * @param mark     the connection mark naming this policy ("0x1a2b3c4d"); "" when off
+     * @param markMask the bits of the connection mark that are bridgewall's ("0xffffffff"); "" when off
+     */
+    public record FastPathView(boolean enabled, String mark, String markMask) {
+        static FastPathView of(Policy policy, RuleSet planned) {
+            java.util.OptionalInt mark = io.bridgewall.plan.Planner.fastPathMark(planned);
+            return mark.isEmpty() ? new FastPathView(false, "", "")
+                    : new FastPathView(true, String.format("0x%08x", mark.getAsInt()),
+                    String.format("0x%08x", policy.fastPath().markMask()));
         }
     }
 

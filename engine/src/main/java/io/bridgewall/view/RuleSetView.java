@@ -124,7 +124,7 @@ public record RuleSetView(List<SetView> sets, List<ChainView> chains, int ruleCo
             Statement.Accept.class, "accept", Statement.Drop.class, "drop", Statement.Masquerade.class, "masquerade");
     /** Statements after which the packet goes on to the rule's next statement. */
     static final Set<Class<? extends Statement>> NOT_VERDICTS = Set.of(Statement.Counter.class, Statement.Limit.class,
-            Statement.Log.class);
+            Statement.Log.class, Statement.CtMarkSet.class);
 
     static String verdictOf(Rule rule) {
         return rule.statements().stream().map(s -> VERDICTS.get(s.getClass())).filter(Objects::nonNull)

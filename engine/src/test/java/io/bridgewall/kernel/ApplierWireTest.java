@@ -10,7 +10,6 @@ import io.bridgewall.netlink.WireMessage;
 import io.bridgewall.netlink.WireTranscript;
 import io.bridgewall.nftnl.NftRequests;
 import io.bridgewall.nftnl.NftnlSet;
-import io.bridgewall.plan.Planner;
 import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** The transaction an apply sends, as a value: built from the diff without a socket, and replayed. */
 class ApplierWireTest {
-    private static final RuleSet SAMPLE = Planner.plan(Fixtures.samplePolicy());
+    private static final RuleSet SAMPLE = Fixtures.planWithoutFastPath(Fixtures.samplePolicy());
 
     @Test
     void aFirstInstallIsOneBatchAtTheGenerationItWasComputedFrom() {
@@ -61,7 +60,7 @@ class ApplierWireTest {
             bridges.add(Bridge.of("bw" + i, "10." + (i / 128) + "." + ((i % 128) * 2) + ".0/24",
                     "fd00:" + Integer.toHexString(i) + "::/64"));
         }
-        WireBatch wire = Applier.compile(Optional.empty(), Planner.plan(Policy.withDefaults(bridges)), OptionalInt.of(1))
+        WireBatch wire = Applier.compile(Optional.empty(), Fixtures.planWithoutFastPath(Policy.withDefaults(bridges)), OptionalInt.of(1))
                 .wire().orElseThrow();
 
         List<WireMessage> elementMessages = wire.body().stream()
@@ -73,7 +72,7 @@ class ApplierWireTest {
     @Test
     void replaysARealApplyByteForByte() throws IOException {
         // Recorded by WireCaptureTest: the default policy for docker0 into an empty namespace, then again.
-        RuleSet docker0 = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
+        RuleSet docker0 = Fixtures.planWithoutFastPath(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
         ReplayTransport kernel = replay("apply-docker0.wire");
         try (NetlinkSocket socket = NetlinkSocket.over(kernel, 1_000_000)) {
             Applier.Transaction first = Applier.apply(socket, docker0);
@@ -172,7 +171,7 @@ class ApplierWireTest {
         assertThat(kernel.remaining()).as("every recorded exchange played").isZero();
     }
 
-    private static final RuleSet DOCKER0 = Planner.plan(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
+    private static final RuleSet DOCKER0 = Fixtures.planWithoutFastPath(Policy.withDefaults(List.of(Bridge.of("docker0", "172.17.0.0/16"))));
 
     /** One datagram sent and what the kernel answered before the next one was sent. */
     private record Exchange(WireTranscript.Sent sent, List<WireTranscript.Entry> answers) {

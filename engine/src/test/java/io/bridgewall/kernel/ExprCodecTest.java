@@ -45,6 +45,22 @@ class ExprCodecTest {
         assertThat(throughTheWire(expr)).isEqualTo(expr);
     }
 
+    static Stream<Expr> ctMarkExprs() {
+        return Stream.of(
+                new Expr.Ct(Expr.CT_MARK, 1),
+                new Expr.CtSet(Expr.CT_MARK, 1),
+                new Expr.ImmediateData(1, io.bridgewall.ruleset.ByteString.hostU32(0x12345678)),
+                new Expr.Bitwise(1, 1, io.bridgewall.ruleset.ByteString.hostU32(0x0000ffff),
+                        io.bridgewall.ruleset.ByteString.hostU32(0x12340000)));
+    }
+
+    /** The fast path's load, set and constant: a set read back as a load (or a constant as a verdict) would hide a tampered stamp. */
+    @ParameterizedTest
+    @MethodSource("ctMarkExprs")
+    void ctMarkLoadSetAndConstantSurviveTheWireAndLibnftnlsParser(Expr expr) {
+        assertThat(throughTheWire(expr)).isEqualTo(expr);
+    }
+
     @Test
     void aLogWithBothOrNeitherOfGroupAndLevelNeverReachesLibnftnl() {
         // The kernel refuses a level with a group (EINVAL); neither would make a different statement.

@@ -26,14 +26,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TableDiffTest {
-    private static final RuleSet SAMPLE = Planner.plan(Fixtures.samplePolicy());
+    private static final RuleSet SAMPLE = Fixtures.planWithoutFastPath(Fixtures.samplePolicy());
 
     private static Optional<InstalledTable> installed(RuleSet ruleSet) {
         return Optional.of(InstalledTable.onlyOurs(ruleSet));
     }
 
     private static RuleSet withBridges(List<Bridge> bridges) {
-        return Planner.plan(Policy.withDefaults(bridges));
+        return Fixtures.planWithoutFastPath(Policy.withDefaults(bridges));
     }
 
     @Test
@@ -76,6 +76,24 @@ class TableDiffTest {
         assertThat(((Change.AddElements) changes.get(2)).elements()).hasSize(2);
     }
 
+    /**
+     * With the fast path a new network is a new forward decision: its mark replaces the old one
+     * in the forward chain's rules in the same transaction as the elements, so watch's updates
+     * make open connections walk the checks again too. Input and postrouting stay as they are.
+     */
+    @Test
+    void withTheFastPathANewNetworkAlsoReplacesTheForwardRulesInTheSameUpdate() {
+        List<Bridge> before = List.of(Bridge.of("docker0", "172.17.0.0/16"));
+        List<Bridge> after = new ArrayList<>(before);
+        after.add(Bridge.of("br-new", "10.50.0.0/24"));
+        RuleSet planned = Planner.plan(Policy.withDefaults(after));
+        List<Change> changes = TableDiff.between(installed(Planner.plan(Policy.withDefaults(before))), planned).changes();
+        assertThat(changes).filteredOn(c -> c instanceof Change.AddElements).hasSize(4);
+        assertThat(changes).filteredOn(c -> !(c instanceof Change.AddElements))
+                .containsExactly(new Change.ReplaceRules(planned.chain(Planner.FORWARD).orElseThrow()));
+        assertThat(TableDiff.between(installed(planned), planned).unchanged()).isTrue();
+    }
+
     @Test
     void aRemovedNetworkOnlyDeletesElements() {
         List<Bridge> after = List.of(Bridge.of("docker0", "172.17.0.0/16"));
@@ -87,7 +105,7 @@ class TableDiffTest {
 
     @Test
     void dropsTheInputChainAndItsSetsWhenTheHostInputIsNoLongerManaged() {
-        RuleSet unmanaged = Planner.plan(new Policy(Fixtures.sampleBridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
+        RuleSet unmanaged = Fixtures.planWithoutFastPath(new Policy(Fixtures.sampleBridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
         List<Change> changes = TableDiff.between(installed(SAMPLE), unmanaged).changes();
         assertThat(changes).containsExactly(new Change.DeleteChain("input"), new Change.DeleteSet(Planner.TCP_PORTS),
                 new Change.DeleteSet(Planner.UDP_PORTS), new Change.DeleteSet(Planner.ICMPV6_TYPES),
@@ -128,7 +146,7 @@ class TableDiffTest {
 
     @Test
     void aTamperedExceptionDiffersAndItsChainIsRepaired() {
-        RuleSet planned = Planner.plan(Fixtures.samplePolicy().withAllowances(
+        RuleSet planned = Fixtures.planWithoutFastPath(Fixtures.samplePolicy().withAllowances(
                 List.of(Allowance.parse("10.0.0.5:5432/tcp", "--allow"))));
         Chain forward = planned.chain("forward").orElseThrow();
         Rule exception = forward.rules().get(3);

@@ -1,5 +1,6 @@
 package io.bridgewall.plan;
 
+import io.bridgewall.testing.Fixtures;
 import static io.bridgewall.testing.Fixtures.samplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Logging of drops in the plan: off by default, and when on a rate-limited log rule before each drop. */
 class DropLoggingPlanTest {
     private static final DropLogging TO_GROUP_5 = DropLogging.parse(true, Optional.of("3/second"), OptionalInt.of(5));
-    private static final RuleSet LOGGED = Planner.plan(samplePolicy().withDropLogging(TO_GROUP_5));
+    private static final RuleSet LOGGED = Fixtures.planWithoutFastPath(samplePolicy().withDropLogging(TO_GROUP_5));
 
     private static Chain chain(RuleSet plan, String name) {
         return plan.chain(name).orElseThrow();
@@ -42,18 +43,18 @@ class DropLoggingPlanTest {
         Policy defaults = samplePolicy();
 
         assertThat(defaults.dropLogging()).isEqualTo(DropLogging.off());
-        assertThat(Planner.plan(defaults)).isEqualTo(Planner.plan(defaults.withDropLogging(
+        assertThat(Fixtures.planWithoutFastPath(defaults)).isEqualTo(Fixtures.planWithoutFastPath(defaults.withDropLogging(
                 DropLogging.parse(false, Optional.of("100/second"), OptionalInt.of(9)))));
-        assertThat(Planner.plan(defaults).chains()).flatExtracting(Chain::rules)
+        assertThat(Fixtures.planWithoutFastPath(defaults).chains()).flatExtracting(Chain::rules)
                 .noneMatch(DropLoggingPlanTest::logs)
                 .noneMatch(rule -> rule.statements().stream().anyMatch(s -> s instanceof Statement.Limit));
-        assertThat(Planner.plan(defaults).ruleCount()).isEqualTo(23);
+        assertThat(Fixtures.planWithoutFastPath(defaults).ruleCount()).isEqualTo(23);
     }
 
     @Test
     void eachForwardDropHasItsLogRulesJustBeforeItWithTheSameMatchesAndNoVerdict() {
         List<Rule> rules = chain(LOGGED, Planner.FORWARD).rules();
-        List<Rule> drops = chain(Planner.plan(samplePolicy()), Planner.FORWARD).rules().stream()
+        List<Rule> drops = chain(Fixtures.planWithoutFastPath(samplePolicy()), Planner.FORWARD).rules().stream()
                 .filter(r -> r.statements().contains(new Statement.Drop())).toList();
 
         assertThat(drops).hasSize(8);
@@ -119,7 +120,7 @@ class DropLoggingPlanTest {
     @Test
     void theInputChainLogsWhatReachesItsDropPolicyLastAndNotTheInvalidStateDrop() {
         List<Rule> rules = chain(LOGGED, Planner.INPUT).rules();
-        List<Rule> unlogged = chain(Planner.plan(samplePolicy()), Planner.INPUT).rules();
+        List<Rule> unlogged = chain(Fixtures.planWithoutFastPath(samplePolicy()), Planner.INPUT).rules();
 
         assertThat(chain(LOGGED, Planner.INPUT).policy()).isEqualTo(Chain.Policy.DROP);
         assertThat(rules.subList(0, rules.size() - 1)).isEqualTo(unlogged);
@@ -130,7 +131,7 @@ class DropLoggingPlanTest {
 
     @Test
     void withoutAGroupLinesGoToTheKernelLogAtLevelWarn() {
-        RuleSet plan = Planner.plan(samplePolicy().withDropLogging(DropLogging.parse(true, Optional.empty(), OptionalInt.empty())));
+        RuleSet plan = Fixtures.planWithoutFastPath(samplePolicy().withDropLogging(DropLogging.parse(true, Optional.empty(), OptionalInt.empty())));
 
         assertThat(plan.chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs)
                 .hasSize(13)
@@ -143,12 +144,12 @@ class DropLoggingPlanTest {
     @Test
     void strictIsolationAndUnmanagedInputAreLoggedTheSameWay() {
         Policy strict = samplePolicy().withIsolation(Isolation.STRICT).withDropLogging(TO_GROUP_5);
-        assertThat(Planner.plan(strict).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(13);
+        assertThat(Fixtures.planWithoutFastPath(strict).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(13);
 
         Policy noInput = new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED,
                 io.bridgewall.policy.HostInput.unmanaged()).withDropLogging(TO_GROUP_5);
-        assertThat(Planner.plan(noInput).chains()).extracting(Chain::name).containsExactly("forward", "postrouting");
-        assertThat(Planner.plan(noInput).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(12);
+        assertThat(Fixtures.planWithoutFastPath(noInput).chains()).extracting(Chain::name).containsExactly("forward", "postrouting");
+        assertThat(Fixtures.planWithoutFastPath(noInput).chains()).flatExtracting(Chain::rules).filteredOn(DropLoggingPlanTest::logs).hasSize(12);
     }
 
     @Test
@@ -162,7 +163,7 @@ class DropLoggingPlanTest {
 
     static Stream<Rule> loggedRules() {
         DropLogging kernelLog = DropLogging.parse(true, Optional.of("7/hour"), OptionalInt.empty());
-        return Stream.concat(LOGGED.chains().stream(), Planner.plan(samplePolicy().withDropLogging(kernelLog)).chains().stream())
+        return Stream.concat(LOGGED.chains().stream(), Fixtures.planWithoutFastPath(samplePolicy().withDropLogging(kernelLog)).chains().stream())
                 .flatMap(c -> c.rules().stream());
     }
 

@@ -1,5 +1,6 @@
 package io.bridgewall.plan;
 
+import io.bridgewall.testing.Fixtures;
 import static io.bridgewall.testing.Fixtures.samplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Exceptions (--allow, DNS resolvers) and host ports limited to sources, as planned rules. */
 class ExceptionPlanTest {
     private static List<String> forward(Policy policy) {
-        return Planner.plan(policy).chain(Planner.FORWARD).orElseThrow().rules().stream().map(NftSyntax::ruleText).toList();
+        return Fixtures.planWithoutFastPath(policy).chain(Planner.FORWARD).orElseThrow().rules().stream().map(NftSyntax::ruleText).toList();
     }
 
     private static List<Allowance> allow(String... texts) {
@@ -35,7 +36,7 @@ class ExceptionPlanTest {
         assertThat(rules.indexOf(exception)).isEqualTo(3);
         assertThat(rules.get(2)).contains("internal network: nothing enters");
         assertThat(rules.get(4)).contains("ip daddr @blocked_v4 counter drop");
-        assertThat(rules).hasSize(Planner.plan(samplePolicy()).chain(Planner.FORWARD).orElseThrow().rules().size() + 1);
+        assertThat(rules).hasSize(Fixtures.planWithoutFastPath(samplePolicy()).chain(Planner.FORWARD).orElseThrow().rules().size() + 1);
     }
 
     @Test
@@ -98,7 +99,7 @@ class ExceptionPlanTest {
     void aLongOriginIsCutToWhatTheKernelKeeps() {
         String path = "/var/lib/docker/containers/" + "0123456789abcdef".repeat(4) + "/resolv.conf";
         Policy policy = samplePolicy().withDnsResolvers(List.of(DnsResolver.parse("10.0.0.2", path + " \u00e9\"")));
-        Rule rule = Planner.plan(policy).chain(Planner.FORWARD).orElseThrow().rules().get(3);
+        Rule rule = Fixtures.planWithoutFastPath(policy).chain(Planner.FORWARD).orElseThrow().rules().get(3);
         assertThat(rule.comment()).hasSize(127).startsWith("exception 10.0.0.2:53 - dns: /var/lib/docker/containers/")
                 .endsWith("...").matches("[\\x20-\\x7e]*").doesNotContain("\"");
     }
@@ -107,7 +108,7 @@ class ExceptionPlanTest {
     void aHostPortLimitedToSourcesAcceptsOnlyThemBeforeTheFinalCount() {
         Policy policy = new Policy(List.of(), Policy.DEFAULT_BLOCKED,
                 HostInput.parsePorts(List.of("443", "22/tcp@10.1.0.0/16,fd00::/8", "53/udp@192.168.5.0/24")));
-        Chain input = Planner.plan(policy).chain(Planner.INPUT).orElseThrow();
+        Chain input = Fixtures.planWithoutFastPath(policy).chain(Planner.INPUT).orElseThrow();
         assertThat(input.rules().stream().map(NftSyntax::ruleText).toList()).containsSequence(
                 "udp dport @host_udp_ports accept",
                 "ip saddr 10.1.0.0/16 tcp dport 22 counter accept comment \"host port 22/tcp from 10.1.0.0/16\"",
@@ -115,6 +116,6 @@ class ExceptionPlanTest {
                 "ip saddr 192.168.5.0/24 udp dport 53 counter accept comment \"host port 53/udp from 192.168.5.0/24\"");
         assertThat(NftSyntax.ruleText(input.rules().get(input.rules().size() - 1)))
                 .isEqualTo("counter comment \"host input dropped by policy\"");
-        assertThat(Planner.plan(policy).set(Planner.TCP_PORTS).orElseThrow().elements()).hasSize(1);
+        assertThat(Fixtures.planWithoutFastPath(policy).set(Planner.TCP_PORTS).orElseThrow().elements()).hasSize(1);
     }
 }

@@ -1,5 +1,6 @@
 package io.bridgewall.plan;
 
+import io.bridgewall.testing.Fixtures;
 import static io.bridgewall.testing.Fixtures.bridge;
 import static io.bridgewall.testing.Fixtures.ifname;
 import static io.bridgewall.testing.Fixtures.manyBridges;
@@ -43,7 +44,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
-    private static final RuleSet SAMPLE = Planner.plan(samplePolicy());
+    private static final RuleSet SAMPLE = Fixtures.planWithoutFastPath(samplePolicy());
 
     @Test
     void plansTableInetBridgewall() {
@@ -68,7 +69,7 @@ class PlannerTest {
 
     @Test
     void leavesHostInputAloneWhenUnmanaged() {
-        RuleSet plan = Planner.plan(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
+        RuleSet plan = Fixtures.planWithoutFastPath(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged()));
 
         assertThat(plan.chains()).extracting(Chain::name).containsExactly("forward", "postrouting");
         assertThat(plan.set(Planner.TCP_PORTS)).isEmpty();
@@ -136,12 +137,12 @@ class PlannerTest {
                 Cidr.parse("10.128.0.0/9"), Cidr.parse("10.64.0.0/16")),
                 HostInput.defaults());
 
-        assertThat(elements(Planner.plan(policy), Planner.BLOCKED_V4)).containsExactly(network("10.0.0.0/8", ""));
+        assertThat(elements(Fixtures.planWithoutFastPath(policy), Planner.BLOCKED_V4)).containsExactly(network("10.0.0.0/8", ""));
     }
 
     @Test
     void hostSetsHoldThePortsByProtocolAndTheEssentialIcmpv6Types() {
-        RuleSet plan = Planner.plan(new Policy(List.of(), List.of(),
+        RuleSet plan = Fixtures.planWithoutFastPath(new Policy(List.of(), List.of(),
                 new HostInput(true, List.of(Port.parse("443"), Port.parse("22"), Port.parse("53/udp")))));
 
         assertThat(elements(plan, Planner.TCP_PORTS)).containsExactly(
@@ -154,8 +155,8 @@ class PlannerTest {
 
     @Test
     void ruleCountDoesNotDependOnTheNumberOfBridges() {
-        RuleSet one = Planner.plan(manyBridges(1));
-        RuleSet many = Planner.plan(manyBridges(10_000));
+        RuleSet one = Fixtures.planWithoutFastPath(manyBridges(1));
+        RuleSet many = Fixtures.planWithoutFastPath(manyBridges(10_000));
 
         assertThat(many.ruleCount()).isEqualTo(one.ruleCount()).isEqualTo(23);
         assertThat(many.chains()).isEqualTo(one.chains());
@@ -168,7 +169,7 @@ class PlannerTest {
 
     @Test
     void samePolicyPlansToEqualRuleSets() {
-        assertThat(Planner.plan(samplePolicy())).isEqualTo(SAMPLE);
+        assertThat(Fixtures.planWithoutFastPath(samplePolicy())).isEqualTo(SAMPLE);
     }
 
     @Test
@@ -177,9 +178,9 @@ class PlannerTest {
         // Adjacent subnets of different bridges merge into one element noted with both names.
         bridges.add(bridge("br-x", true, false, "x", "172.17.0.0/16"));
         bridges.add(bridge("br-y", true, false, "y", "172.18.0.0/16"));
-        RuleSet given = Planner.plan(Policy.withDefaults(bridges));
+        RuleSet given = Fixtures.planWithoutFastPath(Policy.withDefaults(bridges));
         Collections.shuffle(bridges, new Random(42));
-        RuleSet shuffled = Planner.plan(Policy.withDefaults(bridges));
+        RuleSet shuffled = Fixtures.planWithoutFastPath(Policy.withDefaults(bridges));
 
         assertThat(shuffled).isEqualTo(given);
         assertThat(elements(shuffled, Planner.BRIDGE_NETS_V4))
@@ -195,7 +196,7 @@ class PlannerTest {
 
     @Test
     void containmentAloneIsTheBootPolicy() {
-        RuleSet boot = Planner.plan(Policy.withDefaults(List.of()));
+        RuleSet boot = Fixtures.planWithoutFastPath(Policy.withDefaults(List.of()));
 
         assertThat(elements(boot, Planner.CONTAINED)).extracting(SetElement::first)
                 .containsExactly(pattern("br-*", "").first(), ifname("docker0", "").first());
@@ -209,7 +210,7 @@ class PlannerTest {
                 List.of(InterfacePattern.of("br-*"), InterfacePattern.of("br-in*"), InterfacePattern.of("vmbr*")),
                 List.of(InterfaceName.of("br-lan"), InterfaceName.of("vmbr0"))));
 
-        RuleSet plan = Planner.plan(policy);
+        RuleSet plan = Fixtures.planWithoutFastPath(policy);
 
         // docker0 is no pattern now but a bridge of the policy; br-in* lies within br-*.
         assertThat(elements(plan, Planner.CONTAINED)).containsExactly(pattern("br-*", "name pattern"),
@@ -224,14 +225,14 @@ class PlannerTest {
         Policy policy = Policy.withDefaults(sampleBridges()).withContainment(new Containment(
                 Containment.DOCKER_NAMING, List.of(InterfaceName.of("br-internal"), InterfaceName.of("br-lan"))));
 
-        assertThat(elements(Planner.plan(policy), Planner.UNCONTAINED)).containsExactly(
+        assertThat(elements(Fixtures.planWithoutFastPath(policy), Planner.UNCONTAINED)).containsExactly(
                 ifname("br-lan", "not a container bridge"));
         assertThat(policy.ignoredExemptions()).extracting(Bridge::name).containsExactly(InterfaceName.of("br-internal"));
     }
 
     @Test
     void containmentOffLeavesTheBridgesOfThePolicyContainedWithTheSameRules() {
-        RuleSet off = Planner.plan(Policy.withDefaults(sampleBridges()).withContainment(Containment.off()));
+        RuleSet off = Fixtures.planWithoutFastPath(Policy.withDefaults(sampleBridges()).withContainment(Containment.off()));
 
         assertThat(elements(off, Planner.CONTAINED)).containsExactly(ifname("br-direct", "routed"),
                 ifname("br-internal", "backend"), ifname("docker0", "bridge (default)"));
@@ -277,13 +278,13 @@ class PlannerTest {
                 bridge("br-quiet", true, false, "quiet", "10.21.0.0/24").withInterContainerCommunication(false),
                 bridge("br-internal", true, true, "backend", "10.10.0.0/24")));
 
-        assertThat(elements(Planner.plan(policy), Planner.ICC_PAIRS)).containsExactly(
+        assertThat(elements(Fixtures.planWithoutFastPath(policy), Planner.ICC_PAIRS)).containsExactly(
                 pair("br-internal", "backend"), pair("br-web", "web"));
     }
 
     @Test
     void strictIsolationLeavesThePairSetEmptyAndTheRulesAsTheyAre() {
-        RuleSet strict = Planner.plan(samplePolicy().withIsolation(Isolation.STRICT));
+        RuleSet strict = Fixtures.planWithoutFastPath(samplePolicy().withIsolation(Isolation.STRICT));
 
         assertThat(elements(SAMPLE, Planner.ICC_PAIRS)).isNotEmpty();
         assertThat(elements(strict, Planner.ICC_PAIRS)).isEmpty();
@@ -293,8 +294,8 @@ class PlannerTest {
     @Test
     void theRuleCountStaysFixedWhateverTalks() {
         List<Bridge> many = manyBridges(1000).bridges();
-        RuleSet talking = Planner.plan(Policy.withDefaults(many));
-        RuleSet quiet = Planner.plan(Policy.withDefaults(many.stream().map(b -> b.withInterContainerCommunication(false)).toList()));
+        RuleSet talking = Fixtures.planWithoutFastPath(Policy.withDefaults(many));
+        RuleSet quiet = Fixtures.planWithoutFastPath(Policy.withDefaults(many.stream().map(b -> b.withInterContainerCommunication(false)).toList()));
 
         assertThat(elements(talking, Planner.ICC_PAIRS)).hasSize(1000);
         assertThat(talking.chains()).isEqualTo(quiet.chains());
@@ -302,7 +303,7 @@ class PlannerTest {
 
     @Test
     void withDockersOwnFirewallConnectionsItDnatedPassBeforeTheContainerDropsAndNothingElseChanges() {
-        RuleSet coexisting = Planner.plan(samplePolicy().withDockerFirewall(
+        RuleSet coexisting = Fixtures.planWithoutFastPath(samplePolicy().withDockerFirewall(
                 io.bridgewall.policy.DockerFirewall.present("chains ip filter DOCKER")));
         List<Rule> forward = coexisting.chain(Planner.FORWARD).orElseThrow().rules();
         List<Rule> alone = SAMPLE.chain(Planner.FORWARD).orElseThrow().rules();
@@ -329,7 +330,7 @@ class PlannerTest {
 
     @Test
     void publishedPortsOpenForTheirProtocolOnTheAddressTheyArePublishedOn() {
-        RuleSet plan = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+        RuleSet plan = Fixtures.planWithoutFastPath(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
                 published("0.0.0.0", Protocol.TCP, 8081, "web (id 0123456789ab) port 80"),
                 published("::", Protocol.TCP, 8081, "web (id 0123456789ab) port 80"),
                 published("0.0.0.0", Protocol.UDP, 5353, "dns (id 1123456789ab) port 53"),
@@ -354,10 +355,10 @@ class PlannerTest {
 
     @Test
     void publishedPortRulesAcceptBeforeTheInputDropAndNeverChangeWithTheContainers() {
-        RuleSet none = Planner.plan(samplePolicy());
-        RuleSet some = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+        RuleSet none = Fixtures.planWithoutFastPath(samplePolicy());
+        RuleSet some = Fixtures.planWithoutFastPath(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
                 published("0.0.0.0", Protocol.TCP, 8081, "web")))));
-        RuleSet off = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.off()));
+        RuleSet off = Fixtures.planWithoutFastPath(samplePolicy().withPublishedPorts(PublishedPorts.off()));
 
         List<Rule> input = some.chain("input").orElseThrow().rules();
         assertThat(input.subList(input.size() - 5, input.size() - 1)).extracting(Rule::matches).containsExactly(
@@ -373,7 +374,7 @@ class PlannerTest {
 
     @Test
     void loopbackOnlyPortsNeedNothingAndContainersSharingAKeyShareItsElement() {
-        RuleSet plan = Planner.plan(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
+        RuleSet plan = Fixtures.planWithoutFastPath(samplePolicy().withPublishedPorts(PublishedPorts.of(List.of(
                 published("127.0.0.1", Protocol.TCP, 8083, "admin"),
                 published("127.0.0.2", Protocol.TCP, 8084, "admin"),
                 published("0.0.0.0", Protocol.TCP, 8081, "web"),
@@ -386,7 +387,7 @@ class PlannerTest {
 
     @Test
     void unmanagedHostInputOpensNoPublishedPorts() {
-        RuleSet plan = Planner.plan(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged())
+        RuleSet plan = Fixtures.planWithoutFastPath(new Policy(samplePolicy().bridges(), Policy.DEFAULT_BLOCKED, HostInput.unmanaged())
                 .withPublishedPorts(PublishedPorts.of(List.of(published("0.0.0.0", Protocol.TCP, 8081, "web")))));
 
         assertThat(plan.set(Planner.PUBLISHED_V4)).isEmpty();

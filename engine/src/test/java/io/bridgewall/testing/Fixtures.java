@@ -28,6 +28,14 @@ public final class Fixtures {
         return Policy.withDefaults(sampleBridges());
     }
 
+    /**
+     * The plan without the forward chain's fast path: the checks alone, for tests that pin
+     * them down rule by rule (FastPathPlanTest pins the fast path on top of them).
+     */
+    public static io.bridgewall.ruleset.RuleSet planWithoutFastPath(Policy policy) {
+        return io.bridgewall.plan.Planner.plan(policy.withFastPath(io.bridgewall.policy.FastPath.off()));
+    }
+
     public static List<Bridge> sampleBridges() {
         return List.of(
                 bridge("docker0", true, false, "bridge (default)", "172.17.0.0/16", "fd00:d0c::/64"),

@@ -74,7 +74,9 @@ class PlanMatchesApplyTest {
                         .contains("\"br-0123456789ab\" . \"br-0123456789ab\"").contains("\"bwcustom0\" . \"bwcustom0\"")
                         .doesNotContain("\"docker0\" . \"docker0\"");
             }
-            assertThat(NftRuleset.text(viaNft)).contains("iifname . oifname @icc_pairs counter packets 0 bytes 0 accept");
+            assertThat(NftRuleset.text(viaNft))
+                    .containsPattern("iifname \\. oifname @icc_pairs counter packets 0 bytes 0 ct mark set 0x[0-9a-f]{8} accept")
+                    .containsPattern("ct state established ct mark 0x[0-9a-f]{8} accept comment \"fast path: established");
             if (containment.isEmpty() || containment.contains("strict")) {
                 assertThat(contained).containsExactly("br-*", "bwcustom0", "docker0");
             } else if (containment.contains("none")) {
@@ -109,7 +111,7 @@ class PlanMatchesApplyTest {
             assertThat(apply.exitCode()).as(apply.stderr()).isZero();
 
             assertThat(NftRuleset.text(viaBridgewall)).isEqualTo(NftRuleset.text(viaNft))
-                    .contains("ip daddr 10.1.0.0/16 udp dport 5000-5010 counter packets 0 bytes 0 accept")
+                    .containsPattern("ip daddr 10.1.0.0/16 udp dport 5000-5010 counter packets 0 bytes 0 ct mark set 0x[0-9a-f]{8} accept")
                     .contains("iifname \"br-0123456789ab\" ip daddr 172.31.0.7 udp dport 80 counter")
                     .contains("ip6 saddr fd00::/8 tcp dport 22 counter");
             assertThat(netlinkListing(viaBridgewall)).isEqualTo(netlinkListing(viaNft))

@@ -23,6 +23,7 @@ import io.bridgewall.ruleset.Chain;
 import io.bridgewall.ruleset.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -214,6 +215,36 @@ class ReadBackTest {
                 .contains("elements = { *, \"docker0\" }");
         assertRepairedBy(apply(), "replaced", "not made by bridgewall: set bridges: a catch-all element (*)");
         assertThat(NftRuleset.of(netns).elements("bridgewall", "bridges")).containsExactly("docker0");
+    }
+
+    /** The fast path's mark, its mask and each stamp are attributes like any other: changed or removed, they are repaired. */
+    @Test
+    void aTamperedFastPathMarkMaskOrStampIsReportedAndRepaired() {
+        assertThat(apply().exitCode()).isZero();
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile("ct state established ct mark (0x[0-9a-f]{8}) accept")
+                .matcher(table());
+        assertThat(found.find()).as(table()).isTrue();
+        String mark = found.group(1);
+        String high = mark.substring(0, 6) + "0000";
+        Map<String, UnaryOperator<String>> tamperings = new java.util.LinkedHashMap<>();
+        tamperings.put("chain forward rule 1 is `ct state established ct mark 0x00000001 accept", replacing(
+                "ct state established ct mark " + mark, "ct state established ct mark 0x00000001"));
+        tamperings.put("chain forward rule 1 is `ct state established ct mark and 0xffff0000 == " + high + " accept",
+                replacing("ct state established ct mark " + mark, "ct state established ct mark and 0xffff0000 == " + high));
+        tamperings.put("chain forward rule 2 is `iifname . oifname @icc_pairs counter accept", replacing(
+                "@icc_pairs counter packets 0 bytes 0 ct mark set " + mark + " accept", "@icc_pairs counter packets 0 bytes 0 accept"));
+        // The fall-through stamp is the forward chain's last rule (how many there are depends on the host's resolvers).
+        String forward = table().split("chain forward \\{")[1].split("}")[0];
+        long lastRule = forward.lines().filter(line -> !line.isBlank() && !line.contains("type filter hook")).count();
+        tamperings.put("chain forward rule " + lastRule + " is `ct mark set 0x00000002 comment", replacing("ct mark set " + mark + " comment \"fast path: what",
+                "ct mark set 0x00000002 comment \"fast path: what"));
+        tamperings.forEach((wasWrong, edit) -> {
+            tamper(edit);
+            assertRepairedBy(apply(), "updated", wasWrong);
+            assertThat(table()).contains("ct state established ct mark " + mark + " accept")
+                    .contains("@icc_pairs counter packets 0 bytes 0 ct mark set " + mark + " accept")
+                    .contains("ct mark set " + mark + " comment \"fast path: what");
+        });
     }
 
     @Test

@@ -129,6 +129,8 @@ public final class NftnlAttr {
 
     public static final int CT_DREG = 1;
     public static final int CT_KEY = 2;
+    public static final int CT_DIR = 3;
+    public static final int CT_SREG = 4;
 
     /*
      * log and limit (libnftnl 1.2.4 include/libnftnl/expr.h). libnftnl copies exactly the bytes

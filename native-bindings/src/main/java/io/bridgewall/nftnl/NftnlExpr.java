@@ -47,6 +47,11 @@ public final class NftnlExpr extends NativeObject {
         return build("ct", e -> e.u32(NftnlAttr.CT_KEY, key).u32(NftnlAttr.CT_DREG, destinationRegister));
     }
 
+    /** {@code ct set KEY with reg N}: the register's value into the connection (the mark, key 3). */
+    public static NftnlExpr ctSet(int key, int sourceRegister) {
+        return build("ct", e -> e.u32(NftnlAttr.CT_KEY, key).u32(NftnlAttr.CT_SREG, sourceRegister));
+    }
+
     public static NftnlExpr lookup(String set, int sourceRegister, int flags) {
         if (set == null || set.isEmpty() || set.length() > 255) {
             throw new IllegalArgumentException("set name must be 1 to 255 characters");
@@ -57,6 +62,15 @@ public final class NftnlExpr extends NativeObject {
 
     public static NftnlExpr verdict(int verdict) {
         return build("immediate", e -> e.u32(NftnlAttr.IMM_DREG, 0 /* NFT_REG_VERDICT */).u32(NftnlAttr.IMM_VERDICT, verdict));
+    }
+
+    /** {@code immediate reg N DATA}: a constant into a data register (register 0 is the verdict's). */
+    public static NftnlExpr immediateData(int destinationRegister, byte[] data) {
+        if (destinationRegister == 0) {
+            throw new IllegalArgumentException("immediate data goes to a data register, not the verdict register 0");
+        }
+        NftnlData.requireLength(data, REGISTER_SIZE, "immediate data");
+        return build("immediate", e -> e.u32(NftnlAttr.IMM_DREG, destinationRegister).data(NftnlAttr.IMM_DATA, data));
     }
 
     public static NftnlExpr counter() {

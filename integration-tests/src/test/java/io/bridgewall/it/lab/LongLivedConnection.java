@@ -80,7 +80,12 @@ final class LongLivedConnection implements AutoCloseable {
 
     /** Listens in pub, connects from {@code container} and starts the exchange; fails if no connection comes in. */
     static LongLivedConnection open(Lab lab, String container, String address) {
-        ServerSocket server = NetworkNamespace.callInside(lab.pub().name(), () -> listen(address));
+        return open(lab, lab.pub(), container, address);
+    }
+
+    /** As {@link #open(Lab, String, String)} with the server in {@code serverSide} (pub or lan), on {@code address}. */
+    static LongLivedConnection open(Lab lab, io.bridgewall.it.support.Netns serverSide, String container, String address) {
+        ServerSocket server = NetworkNamespace.callInside(serverSide.name(), () -> listen(address));
         BackgroundProcess client = null;
         try {
             server.setSoTimeout((int) ACCEPT_TIMEOUT.toMillis());
