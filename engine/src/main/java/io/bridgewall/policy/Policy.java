@@ -73,29 +73,21 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         if (publishedPorts == null) {
             throw new InvalidInputException("the published ports are missing");
         }
-<<<<<<< HEAD
+        if (fastPath == null) {
+            throw new InvalidInputException("the fast path setting is missing");
+        }
         if (bridges != lastCheckedBridges) {
             Set<InterfaceName> seen = new HashSet<>();
             for (Bridge bridge : bridges) {
                 if (!seen.add(bridge.name())) {
                     throw new InvalidInputException("bridge " + bridge.name() + " is given twice; give each bridge once");
                 }
-=======
-        if (fastPath == null) {
-            throw new InvalidInputException("the fast path setting is missing");
-        }
-        Set<InterfaceName> seen = new HashSet<>();
-        for (Bridge bridge : bridges) {
-            if (!seen.add(bridge.name())) {
-                throw new InvalidInputException("bridge " + bridge.name() + " is given twice; give each bridge once");
->>>>>>> fastpath
             }
             rejectOverlappingSubnets(bridges);
             lastCheckedBridges = bridges;
         }
     }
 
-<<<<<<< HEAD
     /**
      * The immutable bridge list the last policy checked: every with... copy hands on this very
      * list, and an unmodifiable list that passed once passes again, so a copy does not sort
@@ -103,7 +95,7 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
      * Identity only; a race costs one check more, never one less.
      */
     private static volatile List<Bridge> lastCheckedBridges;
-=======
+
     /** With the fast path on (the default). */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
                   Isolation isolation, List<Allowance> allowances, List<DnsResolver> dnsResolvers,
@@ -112,7 +104,6 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
         this(bridges, blockedDestinations, hostInput, containment, isolation, allowances, dnsResolvers, dockerFirewall,
                 publishedPorts, dropLogging, networkIsolation, FastPath.on());
     }
->>>>>>> fastpath
 
     /** No exceptions, no DNS resolvers, Docker's own firewall off. */
     public Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostInput hostInput, Containment containment,
