@@ -351,9 +351,18 @@ final class PolicyOptions {
     Policy policy(Optional<String> netns) {
         // Everything typed is checked before Docker is asked anything.
         checkOptions();
+        Timing.mark("options, config file");
         List<DockerNetwork> networks = noDocker ? List.of() : discover();
         networks.forEach(network -> network.warnings().forEach(this::warn));
-        return policy(networks, netns).withPublishedPorts(publishedPorts(runningContainers()));
+        if (!noDocker) {
+            Timing.mark("Docker's networks");
+        }
+        DockerFirewall docker = dockerFirewall(netns);
+        Timing.mark("Docker's firewall (ruleset)");
+        Policy policy = policyOfBridges(networks.stream().map(DockerNetwork::toBridge).toList(), netns, docker)
+                .withPublishedPorts(publishedPorts(runningContainers()));
+        Timing.mark("interfaces, DNS, policy");
+        return policy;
     }
 
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
@@ -493,9 +502,13 @@ final class PolicyOptions {
 
     /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
+        return policyOfBridges(discovered, netns, dockerFirewall(netns));
+    }
+
+    /** As above, with Docker's firewall already read from {@code netns}'s ruleset. */
+    private Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns, DockerFirewall docker) {
         List<Bridge> given = bridges.stream().map(PolicyOptions::parseBridge).toList();
         Containment containment = containment();
-        DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(docker), containment,
                 Isolation.parse(isolation)).withNetworkIsolation(networkIsolation).withAllowances(allowances())
                 .withDockerFirewall(docker).withDropLogging(dropLogging());
