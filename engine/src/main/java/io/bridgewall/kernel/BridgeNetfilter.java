@@ -1,7 +1,6 @@
 package io.bridgewall.kernel;
 
 import io.bridgewall.netlink.NetworkNamespace;
-import io.bridgewall.policy.Bridge;
 import io.bridgewall.policy.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,8 +87,7 @@ public final class BridgeNetfilter {
      * are bridged, and only br_netfilter sends them through the forward chain that drops them.
      */
     public static List<String> isolatedBridges(Policy policy) {
-        List<Bridge> talking = policy.interContainerBridges();
-        return policy.bridges().stream().filter(bridge -> !talking.contains(bridge))
+        return policy.bridges().stream().filter(bridge -> !policy.containersTalkOn(bridge))
                 .map(bridge -> bridge.name().value()).toList();
     }
 
@@ -98,7 +96,7 @@ public final class BridgeNetfilter {
      * bridges it does not know yet (isolated until the next apply names them).
      */
     public static boolean reliedOnBy(Policy policy) {
-        return !isolatedBridges(policy).isEmpty() || !policy.containment().isOff();
+        return !policy.containment().isOff() || !isolatedBridges(policy).isEmpty();
     }
 
     /**

@@ -213,9 +213,16 @@ public record Policy(List<Bridge> bridges, List<Cidr> blockedDestinations, HostI
      * inter-container communication; docker0's never does.
      */
     public List<Bridge> interContainerBridges() {
-        return bridges.stream()
-                .filter(bridge -> isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication())
-                .toList();
+        return bridges.stream().filter(this::containersTalkOn).toList();
+    }
+
+    /**
+     * Whether {@code bridge}'s containers may reach each other: one of {@link #interContainerBridges()},
+     * decided without a search through them (10,000 bridges each looked up in that list made 50
+     * million comparisons).
+     */
+    public boolean containersTalkOn(Bridge bridge) {
+        return isolationOf(bridge) == Isolation.DOCKER && bridge.interContainerCommunication();
     }
 
     /**

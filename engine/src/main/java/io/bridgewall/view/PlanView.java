@@ -47,11 +47,10 @@ public record PlanView(int format, String kind, TableId table, PolicyView policy
         }
 
         static PolicyView of(Policy policy) {
-            List<Bridge> talking = policy.interContainerBridges();
             Map<String, String> perNetwork = new java.util.TreeMap<>();
             policy.networkIsolation().forEach((network, isolation) -> perNetwork.put(network, isolation.word()));
             return new PolicyView(policy.isolation().word(),
-                    policy.bridges().stream().map(b -> BridgeView.of(policy, b, talking.contains(b))).toList(),
+                    policy.bridges().stream().map(b -> BridgeView.of(policy, b, policy.containersTalkOn(b))).toList(),
                     texts(policy.blockedDestinations()), HostInputView.of(policy.hostInput()),
                     ContainmentView.of(policy), new DockerFirewallView(policy.dockerFirewall().present(),
                     policy.dockerFirewall().evidence()), perNetwork,

@@ -154,6 +154,23 @@ class PolicyTest {
     }
 
     @Test
+    void whetherContainersTalkOnABridgeIsWhatTheListOfTalkingBridgesSays() {
+        Bridge docker0 = Bridge.of("docker0", "172.17.0.0/16");
+        Bridge talking = Bridge.of("br-talk", "10.88.0.0/16");
+        Bridge quiet = Bridge.of("br-quiet", "10.89.0.0/16").withInterContainerCommunication(false);
+        Bridge strictNetwork = new Bridge(InterfaceName.of("br-9c1b5e3d7a2f"), List.of(Cidr.parse("10.90.0.0/16")),
+                true, false, new BridgeOrigin.Docker("backend", "9c1b5e3d7a2f"));
+        Policy policy = Policy.withDefaults(List.of(docker0, talking, quiet, strictNetwork))
+                .withNetworkIsolation(java.util.Map.of("backend", Isolation.STRICT));
+
+        for (Policy each : List.of(policy, policy.withIsolation(Isolation.STRICT))) {
+            assertThat(each.bridges()).allSatisfy(bridge -> assertThat(each.containersTalkOn(bridge)).as(bridge.name().value())
+                    .isEqualTo(each.interContainerBridges().contains(bridge)));
+        }
+        assertThat(policy.interContainerBridges()).containsExactly(talking);
+    }
+
+    @Test
     void rejectsMissingHostInput() {
         assertRejected(() -> new Policy(List.of(), List.of(), null)).hasMessage("host input policy is missing");
     }
