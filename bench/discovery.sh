@@ -161,7 +161,7 @@ measure() {
     rss_t+=("$(cat "$work/rss")")
     disc_t+=("$(phase "$work/timing" 'timing: docker: ')")
     ifs_t+=("$(phase "$work/timing" 'timing: interfaces ')")
-    plan_t+=("$(phase "$work/timing" 'timing: policy and plan')")
+    plan_t+=("$(phase "$work/timing" 'timing: plan ')")
   done
   reset
   note "$label: last run's phases:"; sed 's/^/  /' "$work/timing" >&2

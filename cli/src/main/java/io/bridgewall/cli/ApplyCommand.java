@@ -100,7 +100,7 @@ final class ApplyCommand implements Callable<Integer> {
         Policy policy = policyOptions.policy(target.netns());
         LockoutGuard.check(policy.hostInput(), force, policyOptions::warn);
         RuleSet planned = Planner.plan(policy);
-        Timing.mark("policy and plan");
+        Timing.mark("plan");
         PrintWriter out = spec.commandLine().getOut();
         if (policy.dockerFirewall().present()) {
             out.println(policy.dockerFirewall().describe()

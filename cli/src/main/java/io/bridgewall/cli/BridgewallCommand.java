@@ -1,40 +1,37 @@
 package io.bridgewall.cli;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "bridgewall",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Atomic nftables firewall for Docker hosts: containers may leave the host, masqueraded, "
-                + "but never reach private or link-local addresses, nor other networks' containers.",
-        footerHeading = "%nExamples:%n",
-        footer = {"  # What apply would commit (needs no root):",
-            "  bridgewall plan --no-docker --bridge docker0=172.17.0.0/16",
-            "  # Check, commit with a rollback window, keep:",
-            "  sudo bridgewall apply --check",
-            "  sudo bridgewall apply --confirm 60",
-            "  sudo bridgewall confirm",
-            "  bridgewall help apply",
-            "",
-            "Exit codes: 0 success, 1 failure at run time, 2 bad input (nothing changed),",
-            "3 'show' found nothing installed. Colour only on a terminal, never with NO_COLOR."},
-        subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class, DemoCommand.class,
-                DoctorCommand.class,
-                ConfirmCommand.class, RollbackCommand.class,
-                CommandLine.HelpCommand.class})
-final class BridgewallCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+/**
+ * The whole command tree: the top level ({@link TopLevelCommand}, whose attributes picocli
+ * inherits) with every command under it, in the order help lists them. What help, the shell
+ * completion and the man pages are made from (packaging names this class).
+ */
+@Command(subcommands = {ApplyCommand.class, WatchCommand.class, PlanCommand.class, ShowCommand.class, RemoveCommand.class,
+        DemoCommand.class, DoctorCommand.class, ConfirmCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
+final class BridgewallCommand extends TopLevelCommand {
+    /**
+     * The command class named {@code word} (its name or an alias), read from the annotations
+     * above and the commands' own, so nothing repeats them; empty for anything else and for
+     * {@code help}, which needs the whole tree to describe it.
+     */
+    static Optional<Class<?>> command(String word) {
+        for (Class<?> command : BridgewallCommand.class.getAnnotation(Command.class).subcommands()) {
+            Command annotation = command.getAnnotation(Command.class);
+            if (command != CommandLine.HelpCommand.class
+                    && Stream.concat(Stream.of(annotation.name()), Stream.of(annotation.aliases())).anyMatch(word::equals)) {
+                return Optional.of(command);
+            }
+        }
+        return Optional.empty();
+    }
 
-    @Override
-    public void run() {
-        // The hidden ones (the rollback agent's) are not for typing.
-        String names = String.join(", ", spec.subcommands().entrySet().stream()
-                .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
-                .map(java.util.Map.Entry::getKey).toList());
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of " + names);
+    /** Every command class, help's included. */
+    static List<Class<?>> commands() {
+        return List.of(BridgewallCommand.class.getAnnotation(Command.class).subcommands());
     }
 }

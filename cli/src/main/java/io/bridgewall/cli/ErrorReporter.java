@@ -15,7 +15,7 @@ import picocli.CommandLine;
  * happened and what to do; it never names a Java class or prints a stack trace (set
  * BRIDGEWALL_DEBUG=1 for one).
  */
-final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int RUNTIME_FAILURE = 1;
     static final int BAD_INPUT = 2;
     private static final String REPORT_IT = "this is a bug in bridgewall: please report it with the command you ran "
@@ -38,7 +38,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         return reportUnexpected(err, e);
     }
 
-    static int usageError(CommandLine.ParameterException e, String[] args) {
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
         return report(e.getCommandLine().getErr(), e.getMessage() + " (see 'bridgewall help')", BAD_INPUT, null);
     }
 

@@ -41,7 +41,9 @@ public final class Main {
         PrintWriter safeOut = TerminalText.escaping(outTarget, "\n\t");
         PrintWriter safeErr = TerminalText.escaping(errTarget, "\n");
         try {
-            return commandLine().setOut(safeOut).setErr(safeErr).execute(args);
+            CommandLine commandLine = commandLineFor(args);
+            Timing.mark("picocli: command model");
+            return commandLine.setOut(safeOut).setErr(safeErr).execute(args);
         } catch (RuntimeException | Error e) {
             // What bypasses picocli's handlers (building the command model, Errors) still gets one line.
             return ErrorReporter.reportUnexpected(safeErr, e);
@@ -51,14 +53,36 @@ public final class Main {
         }
     }
 
+    /**
+     * The whole command tree: what help lists and describes, what a word that names no command
+     * gets its "did you mean" from. Tests inspect every command through it.
+     */
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new BridgewallCommand())
-                // "@file" would read any file named on the command line and print its lines in the
-                // error, or spin forever on @/dev/zero: arguments are taken as they are typed.
-                .setExpandAtFiles(false)
-                .setExecutionStrategy(Main::execute)
-                .setExecutionExceptionHandler(new ErrorReporter())
-                .setParameterExceptionHandler(ErrorReporter::usageError);
+        return configured(new CommandLine(new BridgewallCommand()));
+    }
+
+    /**
+     * The tree that runs {@code args}: when the first word names a command, the top level with
+     * only that command under it; otherwise the whole tree ({@link #commandLine()}: no command,
+     * help, --help, --version, a misspelt command). picocli builds each command's model by
+     * reflection on its annotations at every start: building apply's alone costs about a third
+     * less than building all ten. The one built is the same as in the whole tree (CommandTreeTest).
+     */
+    static CommandLine commandLineFor(String... args) {
+        return (args.length == 0 ? Optional.<Class<?>>empty() : BridgewallCommand.command(args[0]))
+                .map(command -> configured(new CommandLine(new TopLevelCommand()).addSubcommand(command)))
+                .orElseGet(Main::commandLine);
+    }
+
+    /** The settings every tree gets; after its commands are added (picocli passes them only to those already there). */
+    private static CommandLine configured(CommandLine commandLine) {
+        // "@file" would read any file named on the command line and print its lines in the
+        // error, or spin forever on @/dev/zero: arguments are taken as they are typed.
+        ErrorReporter errors = new ErrorReporter();
+        commandLine.setExpandAtFiles(false)
+                .setExecutionStrategy(new Execution())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
         // Every subcommand's --version prints the one version there is.
         CommandLine.IVersionProvider version = commandLine.getCommandSpec().versionProvider();
         commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(version));
@@ -71,7 +95,19 @@ public final class Main {
         return commandLine;
     }
 
-    /** Runs the command that was typed, after acting on its -q/-v (OutputOptions). */
+    /**
+     * Runs the command that was typed, after acting on its -q/-v (OutputOptions). A class, not a
+     * method reference: picocli's interfaces are compiled for Java 5, and the class-data archive
+     * leaves out such an interface once a lambda made it link (and every class implementing it,
+     * picocli's own among them), so each start would load them from the jar.
+     */
+    private static final class Execution implements CommandLine.IExecutionStrategy {
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
+            return Main.execute(parseResult);
+        }
+    }
+
     private static int execute(CommandLine.ParseResult parseResult) {
         CommandLine.ParseResult typed = parseResult;
         boolean helpRequested = typed.isUsageHelpRequested() || typed.isVersionHelpRequested();
@@ -106,9 +142,13 @@ public final class Main {
     }
 
     private static Optional<OutputOptions> outputOptions(CommandLine.Model.CommandSpec spec) {
-        return spec.mixins().values().stream()
-                .map(CommandLine.Model.CommandSpec::userObject)
-                .filter(OutputOptions.class::isInstance).map(OutputOptions.class::cast)
-                .findFirst();
+        // A loop, not a stream over CommandSpec::userObject: that lambda would keep picocli's
+        // CommandSpec (Java 5 class file) out of the class-data archive (see Execution).
+        for (CommandLine.Model.CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof OutputOptions output) {
+                return Optional.of(output);
+            }
+        }
+        return Optional.empty();
     }
 }

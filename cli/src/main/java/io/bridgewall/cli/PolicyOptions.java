@@ -388,11 +388,18 @@ final class PolicyOptions {
     Policy policy(Optional<String> netns) {
         // Everything typed is checked before Docker is asked anything.
         checkOptions();
-        Timing.mark("options checked");
+        Timing.mark("options, config file");
         List<DockerNetwork> networks = noDocker ? List.of() : discover();
-        Timing.mark("docker: networks listed");
+        if (!noDocker) {
+            Timing.mark("docker: networks listed");
+        }
         networks.forEach(network -> network.warnings().forEach(this::warn));
-        return policy(networks, netns).withPublishedPorts(publishedPorts(runningContainers()));
+        DockerFirewall docker = dockerFirewall(netns);
+        Timing.mark("Docker's firewall (ruleset)");
+        Policy policy = policyOfBridges(networks.stream().map(DockerNetwork::toBridge).toList(), netns, docker)
+                .withPublishedPorts(publishedPorts(runningContainers()));
+        Timing.mark("published ports");
+        return policy;
     }
 
     /** Refuses options that contradict each other or are out of range: bad input, before any work. */
@@ -532,9 +539,13 @@ final class PolicyOptions {
 
     /** As {@link #policy(List, Optional)}, from the bridges of Docker's networks already made. */
     Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns) {
+        return policyOfBridges(discovered, netns, dockerFirewall(netns));
+    }
+
+    /** As above, with Docker's firewall already read from {@code netns}'s ruleset. */
+    private Policy policyOfBridges(List<Bridge> discovered, Optional<String> netns, DockerFirewall docker) {
         List<Bridge> given = givenBridges();
         Containment containment = containment();
-        DockerFirewall docker = dockerFirewall(netns);
         Policy policy = new Policy(Bridges.overlay(discovered, given), blocked(), hostInput(docker), containment,
                 Isolation.parse(isolation)).withNetworkIsolation(networkIsolation).withAllowances(allowances())
                 .withDockerFirewall(docker).withDropLogging(dropLogging())

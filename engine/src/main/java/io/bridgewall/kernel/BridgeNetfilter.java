@@ -96,7 +96,7 @@ public final class BridgeNetfilter {
      * bridges it does not know yet (isolated until the next apply names them).
      */
     public static boolean reliedOnBy(Policy policy) {
-        return !isolatedBridges(policy).isEmpty() || !policy.containment().isOff();
+        return !policy.containment().isOff() || !isolatedBridges(policy).isEmpty();
     }
 
     /**
