@@ -24,6 +24,27 @@ public final class NativeLibraries {
         nftnl();
     }
 
+    /**
+     * Starts loading every library on a daemon thread and returns at once. Binding the libraries
+     * is about 80 ms of a cold start spent in jnr-ffi's first-time code; a command that will need
+     * them starts this first and builds its command line meanwhile, on the other core. Nothing
+     * changes for the caller: a failure here is dropped (a failed load is not remembered), and the
+     * first real use loads again on its own thread and reports it as it always does; a use while
+     * the warm-up still loads waits for it.
+     */
+    public static void warmUpInBackground() {
+        Thread warmUp = new Thread(() -> {
+            try {
+                requireAll();
+                runtime();
+            } catch (RuntimeException | LinkageError ignored) {
+                // reported by the first real use
+            }
+        }, "bridgewall-native-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
     public static LibNftnl nftnl() {
         return NFTNL.get();
     }
