@@ -16,6 +16,9 @@ public final class Main {
             // Bound on the second core while this one builds the command line (about 80 ms each, cold).
             io.bridgewall.nativelib.NativeLibraries.warmUpInBackground();
         }
+        if (args.length > 0 && DOCKER_COMMANDS.contains(args[0]) && !java.util.Arrays.asList(args).contains("--no-docker")) {
+            io.bridgewall.docker.DockerDiscovery.warmUpInBackground();
+        }
         // A thread other than main (a shutdown hook, a demo probe) gets one line too, never a stack trace.
         Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
                 ErrorReporter.reportUnexpected(TerminalText.escaping(new PrintWriter(System.err), "\n"), e));
@@ -27,6 +30,9 @@ public final class Main {
     /** The commands that talk to the kernel through libnftnl and libmnl (plan reads the interfaces). */
     private static final java.util.Set<String> KERNEL_COMMANDS =
             java.util.Set.of("apply", "plan", "show", "remove", "watch", "demo", "doctor", "confirm", "rollback");
+
+    /** The commands that ask Docker for its networks unless told --no-docker. */
+    private static final java.util.Set<String> DOCKER_COMMANDS = java.util.Set.of("apply", "plan", "watch");
 
     /** {@link #run(PrintWriter, PrintWriter, Environment, String...)} in this process's environment. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
