@@ -72,7 +72,8 @@ class AtomicApplyTest {
         assertThat(kernel.set(TABLE, "blocked_v4").orElseThrow().path("flags").toString()).contains("interval");
         assertThat(kernel.rules(TABLE, "input")).hasSize(11);
         assertThat(kernel.elements(TABLE, "published_v4")).as("no Docker, nothing published").isEmpty();
-        assertThat(kernel.rules(TABLE, "forward")).hasSize(9);
+        // The checks, the fast path first and the fall-through stamp last.
+        assertThat(kernel.rules(TABLE, "forward")).hasSize(11);
         assertThat(kernel.rules(TABLE, "postrouting")).hasSize(3);
         assertThat(kernel.elements(TABLE, "contained")).containsExactly("br-*", "docker0");
         assertThat(kernel.elements(TABLE, "icc_pairs")).as("docker0's containers never talk").isEmpty();
@@ -80,7 +81,9 @@ class AtomicApplyTest {
         String listing = NftRuleset.text(netns);
         assertThat(listing)
                 .contains("ct state established,related accept")
-                .contains("iifname . oifname @icc_pairs counter packets 0 bytes 0 accept")
+                .containsPattern("ct state established ct mark 0x[0-9a-f]{8} accept")
+                .containsPattern("iifname \\. oifname @icc_pairs counter packets 0 bytes 0 ct mark set 0x[0-9a-f]{8} accept")
+                .containsPattern("\n\t\tct mark set 0x[0-9a-f]{8} comment")
                 .contains("iifname \"lo\" accept")
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")
@@ -133,18 +136,45 @@ class AtomicApplyTest {
         assertThat(updated.exitCode()).as(updated.stderr()).isZero();
         assertThat(updated.stdout()).startsWith("updated table inet bridgewall");
         assertThat(generations).isEqualTo(1);
-        // Only elements moved: the table, its chains, sets and rules stayed in force throughout.
+        // Elements moved, and the forward rules were replaced by rules carrying the new policy's
+        // fast-path mark (so connections admitted before are checked again), in the same
+        // transaction; the table, its chains and sets stayed in force throughout.
         assertThat(events).anyMatch(e -> e.startsWith("add element inet bridgewall bridges { \"br-new\" }"))
                 .anyMatch(e -> e.startsWith("delete element inet bridgewall bridges { \"br-gone\" }"))
                 .noneMatch(e -> e.contains("table inet bridgewall"))
-                .noneMatch(e -> e.contains("chain inet bridgewall"))
-                .noneMatch(e -> e.contains("rule inet bridgewall"));
+                .noneMatch(e -> e.contains("chain inet bridgewall"));
+        // The forward chain's rules are rewritten in order; input and postrouting are not touched.
+        List<String> ruleEvents = events.stream().filter(e -> e.contains("rule inet bridgewall")).toList();
+        assertThat(ruleEvents).isNotEmpty()
+                .allMatch(e -> e.startsWith("add rule inet bridgewall forward ") || e.startsWith("delete rule inet bridgewall forward "))
+                .anyMatch(e -> e.startsWith("add rule inet bridgewall forward ct state established ct mark 0x"));
 
         try (Netns fresh = Netns.create("fresh")) {
             assertThat(Bridgewall.run(List.of(), concat(List.of("apply", "--netns", fresh.name()), List.of(changed)))
                     .exitCode()).isZero();
             assertThat(NftRuleset.text(netns)).isEqualTo(NftRuleset.text(fresh));
         }
+    }
+
+    @Test
+    void withoutTheFastPathAChangedPolicyMovesOnlyElements() {
+        assertThat(bridgewall("apply", "--no-docker", "--no-fast-path", "--netns", netns.name(),
+                "--bridge", "docker0=172.17.0.0/16", "--bridge", "br-gone=10.97.0.0/24").exitCode()).isZero();
+        List<String> events;
+        Shell.Result updated;
+        try (NftMonitor monitor = NftMonitor.start(netns)) {
+            updated = bridgewall("apply", "--no-docker", "--no-fast-path", "--netns", netns.name(),
+                    "--bridge", "docker0=172.17.0.0/16", "--bridge", "br-new=10.96.0.0/24");
+            assertThat(monitor.generationsSinceStart()).isEqualTo(1);
+            events = monitor.lines();
+        }
+        assertThat(updated.exitCode()).as(updated.stderr()).isZero();
+        // Only elements moved: the table, its chains, sets and rules stayed in force throughout.
+        assertThat(events).anyMatch(e -> e.startsWith("add element inet bridgewall bridges { \"br-new\" }"))
+                .anyMatch(e -> e.startsWith("delete element inet bridgewall bridges { \"br-gone\" }"))
+                .noneMatch(e -> e.contains("table inet bridgewall"))
+                .noneMatch(e -> e.contains("chain inet bridgewall"))
+                .noneMatch(e -> e.contains("rule inet bridgewall"));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -232,7 +262,7 @@ class AtomicApplyTest {
         NftRuleset kernel = NftRuleset.of(netns);
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_000).contains("bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_000).contains("10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(23);
+        assertThat(kernel.rules(TABLE)).hasSize(25);
     }
 
     @Test

@@ -71,7 +71,7 @@ class BridgesFileApplyTest {
         assertThat(kernel.elements(TABLE, "bridges")).hasSize(10_001).contains("docker0", "bw0", "bw9999");
         assertThat(kernel.elements(TABLE, "bridge_nets_v4")).hasSize(10_001)
                 .contains("172.17.0.0/16", "10.0.0.0/24", "10.78.30.0/24");
-        assertThat(kernel.rules(TABLE)).hasSize(23);
+        assertThat(kernel.rules(TABLE)).hasSize(25);
     }
 
     @Test
