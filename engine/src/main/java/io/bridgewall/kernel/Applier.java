@@ -35,10 +35,10 @@ import java.util.OptionalInt;
 public final class Applier {
     /**
      * Someone else committing between our read-back and our batch makes the kernel refuse it
-     * (ERESTART); we read again after a short random pause, so two racing appliers take turns.
-     * A commit whose answer was lost and that did not happen counts as an attempt too.
+     * (ERESTART); we read again after a random pause ({@link ContentionPacing}), so two racing
+     * appliers take turns. Lost answers are another matter: after this many we give up.
      */
-    static final int ATTEMPTS = 10;
+    static final int MOST_LOST_ANSWERS = 10;
 
     private static final int CREATE = Netlink.NLM_F_CREATE;
 
@@ -149,8 +149,9 @@ public final class Applier {
     public static Transaction apply(NetlinkSocket socket, RuleSet planned) {
         String tableId = planned.family().nftName() + " " + planned.table();
         List<LostAnswer> lost = new ArrayList<>();
+        ContentionPacing pacing = ContentionPacing.start();
         for (int attempt = 1; ; attempt++) {
-            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family(), pacing);
             int generation = readBack.generation();
             Compiled compiled = compile(readBack.table(), planned, OptionalInt.of(generation));
             if (compiled.wire().isEmpty()) {
@@ -165,15 +166,15 @@ public final class Applier {
             }
             if (outcome instanceof BatchOutcome.Refused refused) {
                 KernelException error = refused.error();
-                if (error.errno() == Netlink.ERESTART && attempt == ATTEMPTS) {
-                    throw new KernelException(Netlink.ERESTART, "applying table " + tableId, "someone else committed to "
-                            + "the ruleset during each of " + ATTEMPTS + " attempts; run apply again when it is quieter");
-                }
                 if (error.errno() != Netlink.ERESTART) {
                     throw KernelSupport.explain(planned,
                             NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error));
                 }
-                pauseBeforeRetry(attempt);
+                if (!pacing.pauseBeforeAnotherAttempt()) {
+                    throw new KernelException(Netlink.ERESTART, "applying table " + tableId, "someone else committed to "
+                            + "the ruleset during each of " + pacing.describe("attempts")
+                            + "; run apply again when it is quieter");
+                }
                 continue;
             }
             StateUnknownException cause = ((BatchOutcome.Unknown) outcome).cause();
@@ -183,7 +184,7 @@ public final class Applier {
                 return new Transaction(sent.kind(), sent.messages(), sent.bytes(), attempt, generation,
                         sent.differences(), lost);
             }
-            if (attempt == ATTEMPTS) {
+            if (lost.size() == MOST_LOST_ANSWERS) {
                 throw cause;
             }
         }
@@ -209,8 +210,10 @@ public final class Applier {
      */
     public static Validation validate(NetlinkSocket socket, RuleSet planned) {
         String tableId = planned.family().nftName() + " " + planned.table();
+        ContentionPacing pacing = ContentionPacing.start();
+        int lostAnswers = 0;
         for (int attempt = 1; ; attempt++) {
-            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family());
+            ReadBack readBack = KernelReader.read(socket, planned.table(), planned.family(), pacing);
             int generation = readBack.generation();
             Compiled compiled = compile(readBack.table(), planned, OptionalInt.of(generation));
             if (compiled.wire().isEmpty()) {
@@ -233,12 +236,12 @@ public final class Applier {
                 return new Validation(wouldBe, Optional.of(KernelSupport.explain(planned,
                         NftRequests.explainRefusal(socket, planned.table(), planned.family().code(), tableId, error))));
             }
-            if (attempt == ATTEMPTS) {
-                throw new KernelException(error.errno(), "checking table " + tableId, "no answer to " + ATTEMPTS
-                        + " attempts (someone else kept committing, or the answers were lost); nothing was committed: "
-                        + "run the check again");
+            boolean lostAnswer = outcome instanceof BatchOutcome.Unknown;
+            if ((lostAnswer && ++lostAnswers == MOST_LOST_ANSWERS) || !pacing.pauseBeforeAnotherAttempt()) {
+                throw new KernelException(error.errno(), "checking table " + tableId, "no answer to "
+                        + pacing.describe("attempts") + " (someone else kept committing, or " + lostAnswers
+                        + " answers were lost); nothing was committed: run the check again");
             }
-            pauseBeforeRetry(attempt);
         }
     }
 
@@ -263,15 +266,6 @@ public final class Applier {
         return new LostAnswer(attempt, cause.reason(), before, after, holdsPlan);
     }
 
-    private static void pauseBeforeRetry(int attempt) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying an apply", e);
-        }
-    }
-
     /** Deletes our table atomically; a table that is not there is not an error. */
     public static void remove(NetlinkSocket socket, String table, Family family) {
         Batch batch = new Batch(OptionalInt.empty());
@@ -293,7 +287,7 @@ public final class Applier {
             if (!KernelReader.exists(socket, table, family)) {
                 return;
             }
-            if (attempt == ATTEMPTS) {
+            if (attempt == MOST_LOST_ANSWERS) {
                 throw ((BatchOutcome.Unknown) outcome).cause();
             }
         }

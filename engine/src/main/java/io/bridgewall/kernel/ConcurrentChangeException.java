@@ -8,8 +8,9 @@ public final class ConcurrentChangeException extends RuntimeException {
     private final int firstGeneration;
     private final int lastGeneration;
 
-    ConcurrentChangeException(String what, int attempts, int firstGeneration, int lastGeneration) {
-        super(what + ": the ruleset changed during each of " + attempts + " reads (generation " + firstGeneration
+    /** @param attempts how many reads over how long, e.g. "12 reads over 5.0 s" */
+    ConcurrentChangeException(String what, String attempts, int firstGeneration, int lastGeneration) {
+        super(what + ": the ruleset changed during each of " + attempts + " (generation " + firstGeneration
                 + " -> " + lastGeneration + "); someone else is changing it, try again");
         this.firstGeneration = firstGeneration;
         this.lastGeneration = lastGeneration;

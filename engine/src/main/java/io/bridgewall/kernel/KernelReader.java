@@ -1,6 +1,7 @@
 package io.bridgewall.kernel;
 
 import io.bridgewall.nativelib.NftnlAttr;
+import io.bridgewall.netlink.DumpInterruptedException;
 import io.bridgewall.netlink.KernelException;
 import io.bridgewall.netlink.Netlink;
 import io.bridgewall.netlink.NetlinkSocket;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads our table back from the kernel over netlink: the dumps only. What they mean (ours or
@@ -34,52 +34,53 @@ import java.util.concurrent.ThreadLocalRandom;
  * through the kernel's commit lock, for any transaction in progress to finish, and check that
  * the generation is still the one read first ({@link NftRequests#stillAt}). A dump that finds
  * the table or a set gone (ENOENT) means someone deleted it meanwhile. Either way we read
- * again, a bounded number of times. (A transaction the kernel aborts leaves the generation
+ * again, paced and bounded by {@link ContentionPacing}. (A transaction the kernel aborts leaves the generation
  * as it was; a read that ran during one may show objects it prepared. Such aborts are
  * refused batches, rare and short.)
  */
 public final class KernelReader {
-    /** Reads of one table before giving up on a ruleset that keeps changing. */
-    static final int ATTEMPTS = 8;
     /** A dump over every family. */
     private static final int NFPROTO_UNSPEC = 0;
 
     private KernelReader() {
     }
 
-    /** One consistent read of the table, mapped into ours and foreign. */
+    /**
+     * One consistent read of the table, mapped into ours and foreign; read again, paced by
+     * {@link ContentionPacing}, while others' commits spoil the reads.
+     */
     public static ReadBack read(NetlinkSocket socket, String table, Family family) {
+        return read(socket, table, family, ContentionPacing.start());
+    }
+
+    /** As {@link #read(NetlinkSocket, String, Family)}, within the pacing of the operation it is part of. */
+    static ReadBack read(NetlinkSocket socket, String table, Family family, ContentionPacing pacing) {
         int first = -1;
-        int last = -1;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        int last;
+        do {
             int before = NftRequests.generation(socket);
-            if (attempt == 1) {
+            if (first == -1) {
                 first = before;
             }
-            if (!NftRequests.stillAt(socket, before)) {
-                last = NftRequests.generation(socket);
-                pause(attempt);
-                continue;
-            }
-            Optional<TableDump> dump;
-            try {
-                dump = dump(socket, table, family);
-            } catch (KernelException e) {
-                if (e.errno() != KernelException.ENOENT) {
-                    throw e;
-                }
-                // Only someone else's transaction makes an object vanish between our dumps.
-                last = NftRequests.generation(socket);
-                pause(attempt);
-                continue;
-            }
             if (NftRequests.stillAt(socket, before)) {
-                return new ReadBack(before, dump.map(TableMapping::map));
+                try {
+                    Optional<TableDump> dump = dump(socket, table, family);
+                    if (NftRequests.stillAt(socket, before)) {
+                        return new ReadBack(before, dump.map(TableMapping::map));
+                    }
+                } catch (DumpInterruptedException e) {
+                    // Each of a dump's own retries was interrupted by a commit: as spoiled as the rest.
+                } catch (KernelException e) {
+                    // Only someone else's transaction makes an object vanish between our dumps.
+                    if (e.errno() != KernelException.ENOENT) {
+                        throw e;
+                    }
+                }
             }
             last = NftRequests.generation(socket);
-            pause(attempt);
-        }
-        throw new ConcurrentChangeException("reading table " + family.nftName() + " " + table, ATTEMPTS, first, last);
+        } while (pacing.pauseBeforeAnotherAttempt());
+        throw new ConcurrentChangeException("reading table " + family.nftName() + " " + table,
+                pacing.describe("reads"), first, last);
     }
 
     /** Whether the table exists, without reading its contents. */
@@ -244,14 +245,5 @@ public final class KernelReader {
                     });
         }
         return flowtables;
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 3 * attempt + 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the table again", e);
-        }
     }
 }

@@ -29,8 +29,10 @@ public sealed interface Restore {
 
     static Restore run(NetlinkSocket socket, TableSnapshot previous, String expectedDigest) {
         String tableId = previous.family().nftName() + " " + previous.table();
-        for (int attempt = 1; ; attempt++) {
-            ReadBack readBack = KernelReader.read(socket, previous.table(), previous.family());
+        ContentionPacing pacing = ContentionPacing.start();
+        int lostAnswers = 0;
+        while (true) {
+            ReadBack readBack = KernelReader.read(socket, previous.table(), previous.family(), pacing);
             int generation = readBack.generation();
             Optional<String> digest = TableSnapshot.digestOf(readBack);
             if (digest.isPresent() && digest.get().equals(previous.digest())) {
@@ -49,14 +51,14 @@ public sealed interface Restore {
                 if (error.errno() != Netlink.ERESTART) {
                     throw NftRequests.explainRefusal(socket, previous.table(), previous.family().code(), tableId, error);
                 }
-                if (attempt == Applier.ATTEMPTS) {
+                if (!pacing.pauseBeforeAnotherAttempt()) {
                     throw new KernelException(Netlink.ERESTART, "restoring table " + tableId, "someone else committed to "
-                            + "the ruleset during each of " + Applier.ATTEMPTS + " attempts");
+                            + "the ruleset during each of " + pacing.describe("attempts"));
                 }
                 continue;
             }
             // The answer was lost: the next read tells whether the snapshot is back (AlreadyThere) or not (try again).
-            if (attempt == Applier.ATTEMPTS) {
+            if (++lostAnswers == Applier.MOST_LOST_ANSWERS) {
                 throw ((BatchOutcome.Unknown) outcome).cause();
             }
         }
