@@ -224,7 +224,7 @@ class ConfigFileTest {
     void theFilesExceptionsSourceRangesAndLoggingAreEnforcedAndTheirErrorsNameTheirLine() throws Exception {
         Path allow = file("isolation: strict\nallow:\n  - 10.0.0.5:5432/tcp\n");
         assertThat(succeeded(plan(allow, "--no-docker", "--no-dns-exception")).stdout())
-                .containsPattern("ip daddr 10.0.0.5 tcp dport 5432 counter ct mark set 0x[0-9a-f]{8} accept");
+                .contains("ip daddr 10.0.0.5 tcp dport 5432 counter accept");
         Path badAllow = file("allow:\n  - 10.0.0.1/24:5432/tcp\n");
         assertThat(plan(badAllow, "--no-docker").errorLine()).startsWith("bridgewall: invalid input: " + badAllow + ":2: allow[0]: ");
         Path sources = file("host-input:\n  tcp:\n    - port: 22\n      from: [192.168.10.0/24]\n");

@@ -22,7 +22,7 @@ class FastPathOptionTest {
         assertThat(plan.stdout())
                 .contains("#   fast path: established connections marked " + mark + " (this policy) skip the checks")
                 .contains("ct state established ct mark " + mark + " accept")
-                .contains("ct mark set " + mark + " comment");
+                .contains("ct direction original ct mark set " + mark + " comment");
     }
 
     @Test

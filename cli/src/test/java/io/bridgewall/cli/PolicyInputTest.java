@@ -275,7 +275,7 @@ class PolicyInputTest {
                 .contains("#   exception 10.0.0.5:5432/tcp - --allow (every container)")
                 .contains("#   exception web=[fd00::5]:53 - --allow (containers on " + BRIDGE + ")")
                 .contains("#   exception ghost,web=10.0.0.6 - --allow (containers on " + BRIDGE + ")")
-                .containsPattern("iifname \"" + BRIDGE + "\" ip6 daddr fd00::5 udp dport 53 counter ct mark set 0x[0-9a-f]{8} accept");
+                .contains("iifname \"" + BRIDGE + "\" ip6 daddr fd00::5 udp dport 53 counter accept");
         assertThat(plan.stderr()).contains("warning: network 'ghost' of an exception is not a Docker network or bridge known "
                 + "to Docker; that part allows nothing until the network exists");
     }

@@ -224,10 +224,18 @@ public final class Planner {
     /**
      * The per-packet fast path: established packets of connections that carry this policy's mark
      * are accepted first, by a rule without a counter (the one every packet of a long transfer
-     * takes); every accept and the fall-through to the chain's accept policy stamp the mark on the
-     * connection. Related packets (ICMP errors, expectations, which inherit their master's mark)
-     * and new ones are always checked. A connection admitted under another policy has another
-     * mark, so its next packet walks the checks: cut when they drop it, re-stamped when they accept.
+     * takes). The mark says "the checks let this connection's original direction through": it
+     * is stamped by what the checks let through going the original way (the last rule, before
+     * the chain's accept policy), and by the accepts whose verdict is the same both ways
+     * (same-network pairs, Docker's published ports). Never by a reply that passed only because
+     * replies pass: a connection to the LAN opened before the first apply (or allowed under the
+     * previous policy) whose echo came back after the commit would carry the mark, and its next
+     * packet to the LAN would take the fast path (seen in CI, FastPathLabTest). Nor by an
+     * exception's accept, which a reply can match too: those connections walk the checks.
+     * Related packets (ICMP errors, expectations, which inherit their master's mark) and new
+     * ones are always checked. A connection admitted under another policy has another mark, so
+     * its next packet walks the checks: cut when they drop it, re-stamped when they let its
+     * original direction through.
      */
     static Chain withFastPath(Chain forward, List<NamedSet> sets, int mask) {
         int mark = PolicyMark.of(forward, sets, mask);
@@ -237,7 +245,7 @@ public final class Planner {
                 List.of(accept()), "fast path: established connections this policy admitted"));
         for (Rule rule : forward.rules()) {
             List<Statement> statements = rule.statements();
-            if (statements.contains(accept())) {
+            if (statements.contains(accept()) && sameVerdictBothWays(rule)) {
                 List<Statement> stamped = new ArrayList<>(statements);
                 stamped.add(stamped.indexOf(accept()), stamp);
                 rule = new Rule(rule.matches(), stamped, rule.comment());
@@ -247,8 +255,20 @@ public final class Planner {
         if (forward.policy() != Chain.Policy.ACCEPT) {
             throw new IllegalStateException("the fast path stamps the fall-through to an accept policy; the forward chain drops");
         }
-        rules.add(new Rule(List.of(), List.of(stamp), "fast path: what the checks let through carries this policy's mark"));
+        rules.add(new Rule(List.of(new Match.CtDirectionIs(Match.CtDirection.ORIGINAL)), List.of(stamp),
+                "fast path: what the checks let through carries this policy's mark"));
         return new Chain(forward.name(), forward.type(), forward.hook(), forward.priority(), forward.policy(), rules);
+    }
+
+    /**
+     * Whether a rule matches a connection's replies exactly when it matches its original
+     * direction: a pair from icc_pairs (only "br-x" . "br-x", the same both ways), a status
+     * both directions share.
+     */
+    private static boolean sameVerdictBothWays(Rule rule) {
+        return !rule.matches().isEmpty() && rule.matches().stream()
+                .allMatch(m -> m instanceof Match.InterfacePairInSet pair && pair.set().equals(ICC_PAIRS)
+                        || m instanceof Match.CtStatusIn);
     }
 
     /** The fast path's mark in a plan (the value of its ct mark match), if it has one. */

@@ -25,6 +25,8 @@ public sealed interface Expr {
     int CMP_GTE = 5;
 
     int CT_STATE = 0;
+    /** NFT_CT_DIRECTION: which way the packet goes, one byte (IP_CT_DIR_ORIGINAL 0, IP_CT_DIR_REPLY 1). */
+    int CT_DIRECTION = 1;
     int CT_STATUS = 2;
     int CT_MARK = 3;
 

@@ -123,6 +123,37 @@ public sealed interface Match {
         }
     }
 
+    /** Which way a packet goes through its connection (enum ip_conntrack_dir). */
+    enum CtDirection {
+        /** As the connection's first packet went. */
+        ORIGINAL(0, "original"),
+        /** Back. */
+        REPLY(1, "reply");
+
+        private final int code;
+        private final String nftName;
+
+        CtDirection(int code, String nftName) {
+            this.code = code;
+            this.nftName = nftName;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public String nftName() {
+            return nftName;
+        }
+    }
+
+    /** {@code ct direction original}. */
+    record CtDirectionIs(CtDirection direction) implements Match {
+        public CtDirectionIs {
+            java.util.Objects.requireNonNull(direction, "direction");
+        }
+    }
+
     /** {@code tcp dport @set}. */
     record DestinationPortInSet(Protocol protocol, String set) implements Match {
     }

@@ -153,6 +153,8 @@ public final class NftSyntax {
             return "ct status " + m.statuses().stream().sorted().map(Match.CtStatus::nftName).collect(Collectors.joining(","));
         } else if (match instanceof Match.CtStateIn m) {
             return "ct state " + m.states().stream().sorted().map(Match.CtState::nftName).collect(Collectors.joining(","));
+        } else if (match instanceof Match.CtDirectionIs m) {
+            return "ct direction " + m.direction().nftName();
         } else if (match instanceof Match.CtMarkIs m) {
             return m.wholeMark() ? "ct mark " + hex32(m.value()) : "ct mark and " + hex32(m.mask()) + " == " + hex32(m.value());
         } else if (match instanceof Match.DestinationPortInSet m) {

@@ -56,6 +56,9 @@ public final class RuleCompiler {
             out.add(new Expr.Ct(Expr.CT_STATUS, Expr.REG_1));
             out.add(new Expr.Bitwise(Expr.REG_1, Expr.REG_1, ByteString.hostU32(m.mask()), ByteString.hostU32(0)));
             out.add(new Expr.Cmp(Expr.CMP_NEQ, Expr.REG_1, ByteString.hostU32(0)));
+        } else if (match instanceof Match.CtDirectionIs m) {
+            out.add(new Expr.Ct(Expr.CT_DIRECTION, Expr.REG_1));
+            out.add(new Expr.Cmp(Expr.CMP_EQ, Expr.REG_1, ByteString.of((byte) m.direction().code())));
         } else if (match instanceof Match.CtMarkIs m) {
             // As nft compiles it: no bitwise for the whole mark.
             out.add(new Expr.Ct(Expr.CT_MARK, Expr.REG_1));

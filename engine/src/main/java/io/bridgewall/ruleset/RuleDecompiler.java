@@ -133,6 +133,7 @@ public final class RuleDecompiler {
                 .or(restart(start, this::ctStateMatch))
                 .or(restart(start, this::ctStatusMatch))
                 .or(restart(start, this::ctMarkMatch))
+                .or(restart(start, this::ctDirectionMatch))
                 .or(restart(start, this::portMatch))
                 .or(restart(start, this::protocolMatch))
                 .or(restart(start, this::serviceMatch));
@@ -310,6 +311,19 @@ public final class RuleDecompiler {
             }
         }
         return mask == 0 && !statuses.isEmpty() ? Optional.of(new Match.CtStatusIn(statuses)) : Optional.empty();
+    }
+
+    /** {@code ct load direction; cmp == 0 or 1} (one byte). */
+    private Optional<Match> ctDirectionMatch() {
+        Optional<Expr.Ct> ct = next(Expr.Ct.class);
+        Optional<Expr.Cmp> cmp = next(Expr.Cmp.class);
+        if (ct.isEmpty() || ct.get().key() != Expr.CT_DIRECTION || ct.get().register() != Expr.REG_1 || cmp.isEmpty()
+                || cmp.get().operator() != Expr.CMP_EQ || cmp.get().register() != Expr.REG_1 || cmp.get().data().length() != 1) {
+            return Optional.empty();
+        }
+        int code = cmp.get().data().byteAt(0) & 0xff;
+        return java.util.Arrays.stream(Match.CtDirection.values()).filter(d -> d.code() == code).findFirst()
+                .map(Match.CtDirectionIs::new);
     }
 
     /** {@code ct load mark; [bitwise & MASK ^ 0;] cmp == VALUE}. */

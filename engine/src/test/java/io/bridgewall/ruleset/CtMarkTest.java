@@ -66,6 +66,29 @@ class CtMarkTest {
     }
 
     @Test
+    void theFallThroughStampOnlyTheOriginalWayCompilesLikeNftAndReadsBack() {
+        // ct direction original ct mark set 0x12345678: nft loads the direction (one byte) and compares it with 0
+        Rule stamp = new Rule(List.of(new Match.CtDirectionIs(Match.CtDirection.ORIGINAL)),
+                List.of(new Statement.CtMarkSet(-1, 0x12345678)), "");
+        assertThat(RuleCompiler.compile(stamp)).containsExactly(
+                new Expr.Ct(Expr.CT_DIRECTION, 1),
+                new Expr.Cmp(Expr.CMP_EQ, 1, ByteString.of((byte) 0)),
+                new Expr.ImmediateData(1, ByteString.hostU32(0x12345678)),
+                new Expr.CtSet(Expr.CT_MARK, 1));
+        assertThat(NftSyntax.ruleText(stamp)).isEqualTo("ct direction original ct mark set 0x12345678");
+        Rule reply = new Rule(List.of(new Match.CtDirectionIs(Match.CtDirection.REPLY)), List.of(new Statement.Accept()), "");
+        for (Rule rule : List.of(stamp, reply)) {
+            assertThat(RuleDecompiler.decompile(RuleCompiler.compile(rule), "")).isEqualTo(rule);
+        }
+        // A direction compared as four bytes, or with a code that is no direction, is not ours.
+        for (List<Expr> exprs : List.of(
+                List.<Expr>of(new Expr.Ct(Expr.CT_DIRECTION, 1), new Expr.Cmp(Expr.CMP_EQ, 1, ByteString.hostU32(0))),
+                List.<Expr>of(new Expr.Ct(Expr.CT_DIRECTION, 1), new Expr.Cmp(Expr.CMP_EQ, 1, ByteString.of((byte) 2))))) {
+            assertThat(RuleDecompiler.decompile(exprs, "").matches()).doesNotContain(new Match.CtDirectionIs(Match.CtDirection.ORIGINAL));
+        }
+    }
+
+    @Test
     void aStampThatIsNotOursIsKeptWholeAsUnparsed() {
         List<List<Expr>> foreign = List.of(
                 // ct set of another key (the mark's neighbour, ct secmark is 17... here: key 4, ct expiration)

@@ -83,7 +83,7 @@ class AtomicApplyTest {
                 .contains("ct state established,related accept")
                 .containsPattern("ct state established ct mark 0x[0-9a-f]{8} accept")
                 .containsPattern("iifname \\. oifname @icc_pairs counter packets 0 bytes 0 ct mark set 0x[0-9a-f]{8} accept")
-                .containsPattern("\n\t\tct mark set 0x[0-9a-f]{8} comment")
+                .containsPattern("\n\t\tct direction original ct mark set 0x[0-9a-f]{8} comment")
                 .contains("iifname \"lo\" accept")
                 .contains("tcp dport @host_tcp_ports accept")
                 .contains("icmpv6 type @host_icmpv6_types accept")

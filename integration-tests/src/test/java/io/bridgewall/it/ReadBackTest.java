@@ -236,14 +236,17 @@ class ReadBackTest {
         // The fall-through stamp is the forward chain's last rule (how many there are depends on the host's resolvers).
         String forward = table().split("chain forward \\{")[1].split("}")[0];
         long lastRule = forward.lines().filter(line -> !line.isBlank() && !line.contains("type filter hook")).count();
-        tamperings.put("chain forward rule " + lastRule + " is `ct mark set 0x00000002 comment", replacing("ct mark set " + mark + " comment \"fast path: what",
-                "ct mark set 0x00000002 comment \"fast path: what"));
+        tamperings.put("chain forward rule " + lastRule + " is `ct direction original ct mark set 0x00000002 comment",
+                replacing("ct mark set " + mark + " comment \"fast path: what", "ct mark set 0x00000002 comment \"fast path: what"));
+        // Without its direction the stamp would mark connections whose replies alone passed.
+        tamperings.put("chain forward rule " + lastRule + " is `ct mark set " + mark + " comment",
+                replacing("ct direction original ct mark set " + mark, "ct mark set " + mark));
         tamperings.forEach((wasWrong, edit) -> {
             tamper(edit);
             assertRepairedBy(apply(), "updated", wasWrong);
             assertThat(table()).contains("ct state established ct mark " + mark + " accept")
                     .contains("@icc_pairs counter packets 0 bytes 0 ct mark set " + mark + " accept")
-                    .contains("ct mark set " + mark + " comment \"fast path: what");
+                    .contains("ct direction original ct mark set " + mark + " comment \"fast path: what");
         });
     }
 

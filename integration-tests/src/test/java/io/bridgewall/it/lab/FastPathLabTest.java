@@ -30,7 +30,9 @@ import org.junit.jupiter.api.TestInstance;
  * The forward chain's fast path with real packets: established connections carrying the mark of
  * the policy in force skip the checks, and no connection keeps a way through that the policy in
  * force would not give it. A plain {@code ct state established accept} first fails the first two
- * tests: it lets both connections carry on.
+ * tests: it lets both connections carry on. So does a stamp on whatever falls through the checks,
+ * replies included: the server's packet after the apply passes ("replies pass") and would
+ * carry the new mark to the connection (CI saw it when an echo was in flight during the commit).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FastPathLabTest {
@@ -88,6 +90,8 @@ class FastPathLabTest {
 
             // As users run it, into the namespace as it is (no flush).
             new BridgewallCliFirewall().apply(lab);
+            // A reply after the commit passes ("replies pass"); it must not admit the connection.
+            connection.sendFromServer("the LAN host speaks after the apply");
             assertCut(connection, "the connection to the LAN opened before bridgewall");
         }
     }
@@ -108,6 +112,7 @@ class FastPathLabTest {
                 assertThat(connectionMark(PUB_OTHER)).as("the connection carries A's mark").isEqualTo(Integer.toUnsignedLong(markA));
 
                 firewall.apply(b);
+                connection.sendFromServer(PUB_OTHER + " speaks after B's apply");
                 assertCut(connection, "the connection to " + PUB_OTHER + " once B blocks it");
             }
         }

@@ -58,6 +58,8 @@ final class LongLivedConnection implements AutoCloseable {
     private final ServerSocket server;
     private final BackgroundProcess client;
     private final Socket accepted;
+    /** The server's side of the connection; the echo thread and {@link #sendFromServer} write it in turn. */
+    private final Writer toClient;
     private final Thread echo;
     private final Thread writer;
     private final long[] sentAt = new long[MAX_LINES];
@@ -70,6 +72,11 @@ final class LongLivedConnection implements AutoCloseable {
         this.server = server;
         this.client = client;
         this.accepted = accepted;
+        try {
+            this.toClient = new java.io.OutputStreamWriter(accepted.getOutputStream(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.echo = new Thread(this::echo, "echo-server");
         this.writer = new Thread(this::write, "echo-client-writer");
         echo.setDaemon(true);
@@ -128,12 +135,28 @@ final class LongLivedConnection implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A line the server sends on its own, not an echo: a packet in the connection's reply
+     * direction, at a moment the test chooses (right after an apply, say).
+     */
+    void sendFromServer(String line) {
+        try {
+            synchronized (toClient) {
+                toClient.write(line + "\n");
+                toClient.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server could not send " + line, e);
+        }
+    }
+
     private void echo() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(accepted.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = new java.io.OutputStreamWriter(accepted.getOutputStream(), StandardCharsets.UTF_8)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(accepted.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.write("echo " + line + "\n");
-                out.flush();
+                synchronized (toClient) {
+                    toClient.write("echo " + line + "\n");
+                    toClient.flush();
+                }
             }
         } catch (IOException e) {
             if (running) {
