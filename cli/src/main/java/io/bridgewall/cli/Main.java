@@ -111,9 +111,10 @@ public final class Main {
 
     /**
      * Runs the command that was typed, after acting on its -q/-v (OutputOptions). A class, not a
-     * method reference: picocli's interfaces are compiled for Java 5, and the class-data archive
+     * method reference: picocli as published is compiled for Java 5, and the class-data archive
      * leaves out such an interface once a lambda made it link (and every class implementing it,
-     * picocli's own among them), so each start would load them from the jar.
+     * picocli's own among them), so each start would load them from the jar. (bridgewall now
+     * compiles picocli for Java 17, picocli-java17; this keeps working with the published jar.)
      */
     private static final class Execution implements CommandLine.IExecutionStrategy {
         @Override
@@ -157,7 +158,7 @@ public final class Main {
 
     private static Optional<OutputOptions> outputOptions(CommandLine.Model.CommandSpec spec) {
         // A loop, not a stream over CommandSpec::userObject: that lambda would keep picocli's
-        // CommandSpec (Java 5 class file) out of the class-data archive (see Execution).
+        // CommandSpec (a Java 5 class file as published) out of the class-data archive (see Execution).
         for (CommandLine.Model.CommandSpec mixin : spec.mixins().values()) {
             if (mixin.userObject() instanceof OutputOptions output) {
                 return Optional.of(output);
