@@ -2,6 +2,7 @@ package io.bridgewall.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bridgewall.it.support.BadInput;
 import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.Netns;
 import io.bridgewall.it.support.NftMonitor;
@@ -108,23 +109,11 @@ class BridgesFileApplyTest {
                 netns.name(), "--bridge", "docker0=172.17.0.0/16");
         assertThat(installed.exitCode()).as(installed.stderr()).isZero();
         Files.write(file, contents);
-        String before = NftRuleset.text(netns);
 
         List<String> args = new ArrayList<>(List.of("apply", "--no-config", "--no-docker", "--netns", netns.name(),
                 "--bridges-file", file.toString()));
         args.addAll(more);
-        Shell.Result result;
-        int generations;
-        try (NftMonitor monitor = NftMonitor.start(netns)) {
-            result = Bridgewall.run(List.of(), args);
-            generations = monitor.generationsSinceStart();
-        }
-        assertThat(result.exitCode()).as(what + ": " + result.stderr()).isEqualTo(2);
-        assertThat(result.stderr().strip()).as("one line").doesNotContain("\n").startsWith("bridgewall: ")
-                .contains(expected.startsWith(":") ? file + expected : expected);
-        assertThat(result.stdout()).isEmpty();
-        assertThat(generations).as("transactions committed").isZero();
-        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+        BadInput.assertRefused(netns, args, what, expected.startsWith(":") ? file + expected : expected);
     }
 
     @Test

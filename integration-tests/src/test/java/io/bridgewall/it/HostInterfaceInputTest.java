@@ -5,9 +5,9 @@ import static io.bridgewall.docker.FakeDockerd.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewall.docker.FakeDockerd;
+import io.bridgewall.it.support.BadInput;
 import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.Netns;
-import io.bridgewall.it.support.NftMonitor;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
@@ -111,19 +111,7 @@ class HostInterfaceInputTest {
     }
 
     private static void refusedLeavingTheKernelAsItWas(List<String> args, String message) {
-        String before = NftRuleset.text(netns);
-        Shell.Result result;
-        int generations;
-        try (NftMonitor monitor = NftMonitor.start(netns)) {
-            result = Bridgewall.run(List.of(), args);
-            generations = monitor.generationsSinceStart();
-        }
-        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
-        assertThat(result.stderr().strip()).as("one line").doesNotContain("\n").startsWith("bridgewall: ")
-                .contains(message);
-        assertThat(result.stdout()).isEmpty();
-        assertThat(generations).as("transactions committed").isZero();
-        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+        BadInput.assertRefused(netns, args, String.join(" ", args), message);
         // The policy installed before still names only its own bridge.
         assertThat(NftRuleset.of(netns).elements("bridgewall", "bridges")).containsExactly("docker0");
     }

@@ -2,9 +2,9 @@ package io.bridgewall.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bridgewall.it.support.BadInput;
 import io.bridgewall.it.support.Bridgewall;
 import io.bridgewall.it.support.Netns;
-import io.bridgewall.it.support.NftMonitor;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
@@ -61,21 +61,9 @@ class InvalidInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void isRefusedWithOneLineAndLeavesTheKernelAsItWas(String what, List<String> options, String expectedMessage) {
-        String before = NftRuleset.text(netns);
         List<String> args = new ArrayList<>(List.of("apply", "--no-docker", "--netns", netns.name()));
         args.addAll(options);
-        Shell.Result result;
-        int generations;
-        try (NftMonitor monitor = NftMonitor.start(netns)) {
-            result = Bridgewall.run(List.of(), args);
-            generations = monitor.generationsSinceStart();
-        }
-        assertThat(result.exitCode()).as(what + ": " + result.stderr()).isEqualTo(2);
-        assertThat(result.stderr().strip()).as("one line").doesNotContain("\n").contains(expectedMessage)
-                .startsWith("bridgewall: ");
-        assertThat(result.stdout()).isEmpty();
-        assertThat(generations).as("transactions committed").isZero();
-        assertThat(NftRuleset.text(netns)).isEqualTo(before);
+        BadInput.assertRefused(netns, args, what, expectedMessage);
     }
 
     static Stream<Arguments> badConfigFiles() {
