@@ -201,14 +201,11 @@ public sealed interface Match {
      */
     record CtMarkIs(int mask, int value) implements Match {
         public CtMarkIs {
-            if (mask == 0 || (value & ~mask) != 0) {
-                throw new IllegalArgumentException(String.format("a ct mark match needs a mask and a value inside it, not 0x%08x/0x%08x",
-                        value, mask));
-            }
+            MarkBits.check("a ct mark match", mask, value);
         }
 
         public boolean wholeMark() {
-            return mask == -1;
+            return MarkBits.whole(mask);
         }
     }
 }

@@ -139,14 +139,11 @@ public sealed interface Statement {
      */
     record CtMarkSet(int mask, int value) implements Statement {
         public CtMarkSet {
-            if (mask == 0 || (value & ~mask) != 0) {
-                throw new IllegalArgumentException(String.format("a ct mark statement needs a mask and a value inside it, not 0x%08x/0x%08x",
-                        value, mask));
-            }
+            MarkBits.check("a ct mark statement", mask, value);
         }
 
         public boolean wholeMark() {
-            return mask == -1;
+            return MarkBits.whole(mask);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.bridgewall.it.lab;
 
-import io.bridgewall.docker.DockerDiscovery;
-import io.bridgewall.docker.DockerEndpoint;
-import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.it.support.NftMonitor;
 import io.bridgewall.it.support.NftRuleset;
 import io.bridgewall.it.support.Root;
@@ -55,8 +52,7 @@ class AtomicityUnderTrafficTest {
         Root.require();
         lab = Lab.start();
         // the same policy `bridgewall apply` builds: discovered from the lab's dockerd, defaults otherwise
-        List<DockerNetwork> networks = DockerDiscovery.discover(new DockerEndpoint(lab.docker().socket()), Duration.ofSeconds(5));
-        List<Bridge> bridges = networks.stream().map(DockerNetwork::toBridge).toList();
+        List<Bridge> bridges = lab.discoveredBridges();
         ruleSet = Planner.plan(Policy.withDefaults(bridges));
         // Every apply in the loop must change something, or the kernel would have nothing to commit:
         // alternate with the same policy plus one more network and one more open port.

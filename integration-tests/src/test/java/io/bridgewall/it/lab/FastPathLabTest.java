@@ -5,9 +5,6 @@ import static io.bridgewall.it.lab.LabAddresses.PUB;
 import static io.bridgewall.it.lab.LabAddresses.PUB_OTHER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bridgewall.docker.DockerDiscovery;
-import io.bridgewall.docker.DockerEndpoint;
-import io.bridgewall.docker.DockerNetwork;
 import io.bridgewall.it.support.Root;
 import io.bridgewall.it.support.Shell;
 import io.bridgewall.kernel.Firewall;
@@ -17,7 +14,6 @@ import io.bridgewall.policy.Cidr;
 import io.bridgewall.policy.HostInput;
 import io.bridgewall.policy.Policy;
 import io.bridgewall.ruleset.RuleSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,8 +45,7 @@ class FastPathLabTest {
     void startLab() {
         Root.require();
         lab = Lab.start();
-        List<DockerNetwork> networks = DockerDiscovery.discover(new DockerEndpoint(lab.docker().socket()), Duration.ofSeconds(5));
-        List<Bridge> bridges = networks.stream().map(DockerNetwork::toBridge).toList();
+        List<Bridge> bridges = lab.discoveredBridges();
         policyA = Policy.withDefaults(bridges);
         // B: the same, and PUB_OTHER's range blocked too. Only set elements differ, and the mark.
         List<Cidr> blocked = new ArrayList<>(Policy.DEFAULT_BLOCKED);

@@ -150,6 +150,12 @@ public final class Lab implements AutoCloseable {
         return started;
     }
 
+    /** The bridges `bridgewall apply` would find: the lab's networks, as its dockerd's Engine API lists them. */
+    public List<io.bridgewall.policy.Bridge> discoveredBridges() {
+        return io.bridgewall.docker.DockerDiscovery.discover(new io.bridgewall.docker.DockerEndpoint(docker.socket()),
+                Duration.ofSeconds(5)).stream().map(io.bridgewall.docker.DockerNetwork::toBridge).toList();
+    }
+
     /** The lab's Docker networks (default bridge, user-defined, internal), once each. */
     public List<LabNetwork> networks() {
         return containers.values().stream().map(LabContainer::network).distinct().toList();
